@@ -13,7 +13,9 @@ public interface Leadership {
 
     /**
      * Calls {@code listener} with true when this node becomes a ready leader and with false when it
-     * stops leading. Listeners run on a store thread and must return quickly.
+     * stops leading (also when the store closes). A listener added while this node leads is called
+     * with true at once. Calls come in the order of the changes, on a store thread (never a Raft
+     * thread); listeners must return quickly.
      */
     void addListener(Consumer<Boolean> listener);
 }

@@ -8,6 +8,11 @@ import java.util.Optional;
  * revision; each key remembers the revision that created it and the one that last modified it.
  * Reads are linearizable. Writes are all-or-nothing transactions that may compare revisions first.
  *
+ * <p>Every implementation refuses the same requests (see {@link Limits}): malformed input with
+ * {@link IllegalArgumentException}, input over a {@code MAX_*} limit with {@link LimitExceededException}.
+ * Keys are ordered by {@link KeyOrder}. A call that fails with a {@link StoreException} for any other
+ * reason (unavailable, timed out) may or may not have written: writes that matter compare revisions.
+ *
  * <p>Implementations: {@code store.memory.InMemoryStore} (for fast tests of code above the store)
  * and {@code store.ratis.RatisStore} (Apache Ratis replicating a RocksDB state machine). Both pass
  * the same contract suite, {@code StoreContract} in this module's test-jar.
@@ -57,6 +62,8 @@ public interface Store extends AutoCloseable {
     /**
      * Streams every change to keys under {@code prefix} made at {@code fromRevision} or later, in
      * revision order, with no gap and no duplicate: first the history, then live changes.
+     * {@code fromRevision} 0 means "from now" (the current revision + 1); a revision beyond the
+     * current one waits for it.
      *
      * @throws CompactedException when history at {@code fromRevision} was already compacted; the
      *                            caller should list again and watch from the list's revision + 1
@@ -65,7 +72,9 @@ public interface Store extends AutoCloseable {
 
     /**
      * Forgets the change history below {@code revision}: watches from earlier revisions fail with
-     * {@link CompactedException} afterwards. Current values are never affected.
+     * {@link CompactedException} afterwards. Current values are never affected. Compacting at or
+     * below {@link #firstWatchableRevision()} does nothing; a revision beyond the current one is
+     * refused with a {@link StoreException}.
      */
     void compact(long revision);
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * If every compare holds, the {@code success} ops run, otherwise the {@code failure} ops; either
- * way atomically, at one new revision (or none, when the branch writes nothing).
+ * way atomically, at one new revision (or none, when the branch writes nothing). A key may be
+ * written at most once per branch, as in etcd.
  */
 public record Txn(List<Compare> compares, List<Op> success, List<Op> failure) {
     public Txn {

@@ -9,7 +9,11 @@ import java.util.List;
  * which says the revision to watch from again. Events of one revision are never split across polls.
  */
 public interface Watch extends AutoCloseable {
-    /** Most events buffered for one watch before it is cancelled as too slow. */
+    /**
+     * Most events buffered for one watch before it is cancelled as too slow: the default bound; a
+     * store may be configured with a smaller one. History a watch replays is read in pages and does
+     * not count, only live events waiting for the consumer.
+     */
     int MAX_BUFFERED_EVENTS = 100_000;
 
     /**

@@ -1,5 +1,8 @@
 package io.tidepool.api.quantity;
 
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,6 +10,8 @@ import java.util.regex.Pattern;
 public record Bytes(long value) implements Comparable<Bytes> {
     private static final Pattern TEXT = Pattern.compile("([0-9]+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?");
     private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    /** What people write when they mean a binary unit: {@code 64GB}, {@code 64gi}, {@code 1.5 Gi}. */
+    private static final Pattern NEAR_MISS = Pattern.compile("([0-9]{1,20}(?:\\.[0-9]{1,20})?) ?([kmgtpKMGTP])[iI]?[bB]?");
 
     public Bytes {
         if (value < 0) {
@@ -26,12 +31,28 @@ public record Bytes(long value) implements Comparable<Bytes> {
         Matcher m = TEXT.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(
-                    "expected memory like 512Mi, 64Gi or a number of bytes, got \"" + text + "\"");
+                    "expected memory like 512Mi, 64Gi or a number of bytes, got \"" + text + "\""
+                            + nearestValid(text).map(s -> "; did you mean " + s + "?").orElse(""));
         }
         try {
             return new Bytes(Math.multiplyExact(Long.parseLong(m.group(1)), multiplier(m.group(2))));
         } catch (ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("memory value too large: \"" + text + "\"");
+        }
+    }
+
+    /** The valid text a near miss most likely meant, read with binary units: 64GB is 64Gi, 1.5Gi is 1536Mi. */
+    static Optional<String> nearestValid(String text) {
+        Matcher m = NEAR_MISS.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int power = "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+        BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << (10 * power)));
+        try {
+            return Optional.of(new Bytes(bytes.longValueExact()).toString());
+        } catch (ArithmeticException e) {
+            return Optional.empty();
         }
     }
 

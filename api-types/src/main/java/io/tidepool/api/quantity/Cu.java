@@ -12,6 +12,7 @@ public record Cu(long quarters) implements Comparable<Cu> {
     public static final Cu QUARTER = new Cu(1);
     public static final long MEMORY_BYTES_PER_CU = 4L << 30;
     public static final long MILLICPU_PER_CU = 1000;
+    private static final int MAX_TEXT_LENGTH = 40;
 
     public Cu {
         if (quarters < 0) {
@@ -29,9 +30,15 @@ public record Cu(long quarters) implements Comparable<Cu> {
 
     /** Parses a decimal such as {@code 0.25}, {@code 1}, {@code 2.5}; it must be a multiple of 0.25. */
     public static Cu parse(String text) {
+        String trimmed = text.trim();
+        // BigDecimal parsing is quadratic in the digit count: refuse absurd texts before trying.
+        if (trimmed.length() > MAX_TEXT_LENGTH) {
+            throw new IllegalArgumentException("expected a number of CU in steps of 0.25 (like 0.25, 1, 2.5), got "
+                    + trimmed.length() + " characters");
+        }
         BigDecimal value;
         try {
-            value = new BigDecimal(text.trim());
+            value = new BigDecimal(trimmed);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a number of CU in steps of 0.25 (like 0.25, 1, 2.5), got \"" + text + "\"");
         }
@@ -39,17 +46,22 @@ public record Cu(long quarters) implements Comparable<Cu> {
     }
 
     public static Cu of(BigDecimal value) {
+        // toPlainString of 1e999999999 would be a billion digits: extreme exponents are shown as written.
+        String shown = Math.abs(value.scale()) <= 20 ? value.toPlainString() : value.toString();
         if (value.signum() < 0) {
-            throw new IllegalArgumentException("expected a CU of at least 0, got " + value.toPlainString());
+            throw new IllegalArgumentException("expected a CU of at least 0, got " + shown);
+        }
+        if (value.precision() - value.scale() > 19) {
+            throw new IllegalArgumentException("CU value too large: " + shown);
         }
         BigDecimal quarters = value.multiply(BigDecimal.valueOf(4));
         if (quarters.stripTrailingZeros().scale() > 0) {
-            throw new IllegalArgumentException("expected a multiple of 0.25 CU, got " + value.toPlainString());
+            throw new IllegalArgumentException("expected a multiple of 0.25 CU, got " + shown);
         }
         try {
             return new Cu(quarters.longValueExact());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("CU value too large: " + value.toPlainString());
+            throw new IllegalArgumentException("CU value too large: " + shown);
         }
     }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 /** CPU in thousandths of a vCPU; written as {@code 16}, {@code 0.5} or {@code 500m}. */
 public record MilliCpu(long millis) implements Comparable<MilliCpu> {
+    private static final int MAX_TEXT_LENGTH = 40;
 
     public MilliCpu {
         if (millis < 0) {
@@ -17,6 +18,10 @@ public record MilliCpu(long millis) implements Comparable<MilliCpu> {
 
     public static MilliCpu parse(String text) {
         String trimmed = text.trim();
+        // BigDecimal parsing is quadratic in the digit count: refuse absurd texts before trying.
+        if (trimmed.length() > MAX_TEXT_LENGTH || trimmed.startsWith("-")) {
+            throw new IllegalArgumentException(expected(text));
+        }
         try {
             if (trimmed.endsWith("m")) {
                 return new MilliCpu(Long.parseLong(trimmed.substring(0, trimmed.length() - 1)));
@@ -24,9 +29,12 @@ public record MilliCpu(long millis) implements Comparable<MilliCpu> {
             BigDecimal millis = new BigDecimal(trimmed).multiply(BigDecimal.valueOf(1000));
             return new MilliCpu(millis.longValueExact());
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    "expected CPUs as a number (16, 0.5) or millicpus (500m), got \"" + text + "\"");
+            throw new IllegalArgumentException(expected(text));
         }
+    }
+
+    private static String expected(String text) {
+        return "expected CPUs as a number (16, 0.5) or millicpus (500m), got \"" + text + "\"";
     }
 
     @Override

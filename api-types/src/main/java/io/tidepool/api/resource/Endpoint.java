@@ -11,6 +11,8 @@ import java.util.TreeMap;
 /** A tenant database as its owner declares it. */
 public record Endpoint(ObjectMeta metadata, Spec spec, Status status) implements Resource {
     public static final String DEFAULT_POSTGRES_VERSION = "15";
+    /** Postgres major versions a compute can run, oldest first. */
+    public static final List<String> SUPPORTED_POSTGRES_VERSIONS = List.of("13", "14", "15", "16", "17");
 
     /**
      * @param suspendAfter  idle time after which the endpoint scales to zero; null means never

@@ -1,6 +1,7 @@
 package io.tidepool.api.resource;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -40,6 +41,11 @@ public enum Kind {
 
     public Class<? extends Resource> type() {
         return type;
+    }
+
+    /** Every kind as manifests name it, declarable ones first: {@code Cell, Host, Endpoint, ...}. */
+    public static List<String> displayNames() {
+        return Arrays.stream(values()).map(Kind::displayName).toList();
     }
 
     /** The kind named exactly as in a manifest's {@code kind:} field. */

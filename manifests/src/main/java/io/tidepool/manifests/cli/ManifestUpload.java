@@ -1,0 +1,41 @@
+package io.tidepool.manifests.cli;
+
+import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.api.codec.ManifestError;
+import io.tidepool.api.codec.ManifestLimits;
+import io.tidepool.manifests.apply.ApplyRequest;
+import io.tidepool.manifests.apply.ApplyResponse;
+import io.tidepool.manifests.client.ApiClient;
+import io.tidepool.manifests.source.ManifestFile;
+import io.tidepool.manifests.source.ManifestFiles;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends manifest files to the server's apply endpoint. The files are parsed here first, so that a
+ * malformed file is reported with its line even when no server is running; the server parses and
+ * validates again, against what it stores, and decides.
+ */
+final class ManifestUpload {
+    private final ManifestCodec codec = new ManifestCodec();
+
+    ApplyResponse send(ApiClient client, List<String> paths, InputStream stdin, boolean dryRun, PrintWriter err) {
+        List<ManifestFile> files = new ManifestFiles(ManifestLimits.DEFAULTS.maxFileBytes()).read(paths, stdin);
+        List<ManifestError> errors = new ArrayList<>();
+        for (ManifestFile file : files) {
+            errors.addAll(codec.decode(file.source(), file.text()).errors());
+        }
+        if (errors.isEmpty()) {
+            ApplyResponse response = client.apply(new ApplyRequest(files, dryRun));
+            errors.addAll(response.errors());
+            if (errors.isEmpty()) {
+                return response;
+            }
+        }
+        errors.forEach(e -> err.println("error: " + e.format()));
+        throw new CliException(ExitCode.INVALID, errors.size() + (errors.size() == 1 ? " error" : " errors")
+                + " in the manifests; nothing was applied");
+    }
+}

@@ -1,0 +1,27 @@
+package io.tidepool.manifests.plan;
+
+/** What applying a manifest does to one object, in the words {@code apply} prints. */
+public enum Action {
+    CREATE("created"),
+    CONFIGURE("configured"),
+    UNCHANGED("unchanged");
+
+    private final String pastTense;
+
+    Action(String pastTense) {
+        this.pastTense = pastTense;
+    }
+
+    public String pastTense() {
+        return pastTense;
+    }
+
+    public static Action ofPastTense(String text) {
+        for (Action action : values()) {
+            if (action.pastTense.equals(text)) {
+                return action;
+            }
+        }
+        throw new IllegalArgumentException("unknown apply action \"" + text + "\"");
+    }
+}

@@ -1,0 +1,95 @@
+package io.tidepool.store.ratis;
+
+import io.tidepool.store.Store;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Turns a {@link RatisStoreConfig} into Ratis properties for the server and the client. */
+final class RaftSettings {
+    /**
+     * Largest log entry: the biggest transaction the store accepts plus its encoding. Ratis refuses
+     * entries above its appender buffer and needs a log write buffer at least that large.
+     */
+    static final int ENTRY_BYTES_MAX = Store.MAX_TXN_BYTES + Store.MAX_TXN_OPS * 64 + (1 << 20);
+    private static final int MESSAGE_BYTES_MAX = 2 * ENTRY_BYTES_MAX;
+
+    private RaftSettings() {
+    }
+
+    static RaftProperties server(RatisStoreConfig config) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().toFile()));
+        GrpcConfigKeys.Server.setHost(properties, config.self().host());
+        GrpcConfigKeys.Server.setPort(properties, config.self().port());
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(MESSAGE_BYTES_MAX));
+
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax()));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(config.rpcTimeout()));
+        // Linearizable reads through ReadIndex (Raft thesis §6.4), like etcd's default reads.
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setTimeout(properties, millis(config.rpcTimeout()));
+
+        long threshold = config.snapshotThresholdEntries();
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, threshold);
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, Math.min(1024, threshold));
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, true);
+
+        // Purge up to the snapshot even when a follower lags: it then gets the snapshot instead.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, config.logPreservedEntries());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, threshold));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(config.logSegmentBytes()));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX + 64 * 1024));
+        // Every acknowledged write is fsynced to the Raft log first (unsafe-flush and async-flush stay off).
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
+        return properties;
+    }
+
+    static RaftProperties client(RatisStoreConfig config) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(config.rpcTimeout()));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(MESSAGE_BYTES_MAX));
+        return properties;
+    }
+
+    /**
+     * Bounded retries (the Ratis default retries forever without sleeping, P6): exponential backoff
+     * from 20 ms up to 500 ms, until the operation timeout has passed since the call began.
+     */
+    static RetryPolicy retryPolicy(RatisStoreConfig config) {
+        RetryPolicy backoff = ExponentialBackoffRetry.newBuilder()
+                .setBaseSleepTime(TimeDuration.valueOf(20, TimeUnit.MILLISECONDS))
+                .setMaxSleepTime(TimeDuration.valueOf(500, TimeUnit.MILLISECONDS))
+                .setMaxAttempts(1_000)
+                .build();
+        RequestTypeDependentRetryPolicy.Builder builder = RequestTypeDependentRetryPolicy.newBuilder();
+        for (RaftClientRequestProto.TypeCase type : RaftClientRequestProto.TypeCase.values()) {
+            builder.setRetryPolicy(type, backoff).setTimeout(type, millis(config.operationTimeout()));
+        }
+        RetryPolicy byType = builder.build();
+        // Events that are not client request retries fall back to Ratis' retry-forever in the
+        // type-dependent policy; bound those by the backoff's attempt count instead.
+        return event -> event instanceof org.apache.ratis.client.retry.ClientRetryEvent
+                ? byType.handleAttemptFailure(event) : backoff.handleAttemptFailure(event);
+    }
+
+    private static TimeDuration millis(Duration duration) {
+        return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,112 @@
+package io.tidepool.store.ratis;
+
+import io.tidepool.store.Await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** Several store nodes in this JVM on free loopback ports, each with its own directory under {@code root}. */
+final class TestCluster implements AutoCloseable {
+    static final Duration STARTUP = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final List<Peer> peers;
+    private final UnaryOperator<RatisStoreConfig> tuning;
+    private final Map<String, RatisStore> running = new LinkedHashMap<>();
+
+    private TestCluster(Path root, List<Peer> peers, UnaryOperator<RatisStoreConfig> tuning) {
+        this.root = root;
+        this.peers = peers;
+        this.tuning = tuning;
+    }
+
+    static TestCluster start(int size, Path root, UnaryOperator<RatisStoreConfig> tuning) throws IOException {
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            peers.add(new Peer("n" + i, "127.0.0.1:" + freePort()));
+        }
+        TestCluster cluster = new TestCluster(root, peers, tuning);
+        for (Peer peer : peers) {
+            cluster.startNode(peer.id());
+        }
+        cluster.awaitLeader();
+        return cluster;
+    }
+
+    RatisStoreConfig configOf(String id) {
+        return tuning.apply(RatisStoreConfig.cluster(id, root.resolve(id), peers));
+    }
+
+    RatisStore startNode(String id) {
+        RatisStore store = RatisStore.start(configOf(id));
+        running.put(id, store);
+        return store;
+    }
+
+    void stopNode(String id) {
+        RatisStore store = running.remove(id);
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    RatisStore restartNode(String id) {
+        stopNode(id);
+        return startNode(id);
+    }
+
+    RatisStore node(String id) {
+        RatisStore store = running.get(id);
+        if (store == null) {
+            throw new IllegalStateException(id + " is not running");
+        }
+        return store;
+    }
+
+    List<RatisStore> nodes() {
+        return List.copyOf(running.values());
+    }
+
+    /** The node that leads, once exactly one running node says it does. */
+    RatisStore awaitLeader() {
+        return Await.value(STARTUP, "a ready leader among " + running.keySet(), () -> {
+            List<RatisStore> leaders = running.values().stream().filter(s -> s.leadership().isLeader()).toList();
+            return leaders.size() == 1 ? leaders.get(0) : null;
+        });
+    }
+
+    List<RatisStore> followers() {
+        RatisStore leader = awaitLeader();
+        return running.values().stream().filter(store -> store != leader).toList();
+    }
+
+    /** Waits until every running node has applied at least {@code revision}. */
+    void awaitRevisionEverywhere(long revision) {
+        for (RatisStore store : running.values()) {
+            Await.until(STARTUP, store.nodeId() + " to apply revision " + revision,
+                    () -> store.status().revision() >= revision);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(running.keySet())) {
+            stopNode(id);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}

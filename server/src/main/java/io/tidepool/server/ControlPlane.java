@@ -1,0 +1,125 @@
+package io.tidepool.server;
+
+import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.server.api.ApiServer;
+import io.tidepool.server.apply.ManifestApplier;
+import io.tidepool.server.auth.AdminToken;
+import io.tidepool.server.auth.TokenRegistry;
+import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.store.Store;
+import io.tidepool.store.StoreException;
+import io.tidepool.store.ratis.Peer;
+import io.tidepool.store.ratis.RatisStore;
+import io.tidepool.store.ratis.RatisStoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One control-plane node: its replica of the store, and the API in front of it. {@code tidepool up}
+ * runs one with a single-node store; {@code tidepool server} runs one member of a 3- or 5-node cluster.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+
+    private final Store store;
+    private final ApiServer api;
+    private final ManifestApplier applier;
+    private final String adminToken;
+
+    private ControlPlane(Store store, ApiServer api, ManifestApplier applier, String adminToken) {
+        this.store = store;
+        this.api = api;
+        this.applier = applier;
+        this.adminToken = adminToken;
+    }
+
+    /**
+     * @param peers every member of the store's Raft group, this node included
+     */
+    public record Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort) {
+    }
+
+    public static ControlPlane start(Config config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        String adminToken = AdminToken.loadOrCreate(config.dataDir());
+        Path storeDir = config.dataDir().resolve("store");
+        RatisStore store = RatisStore.start(RatisStoreConfig.cluster(config.nodeId(), storeDir, config.peers()));
+        try {
+            Clock clock = Clock.systemUTC();
+            TokenRegistry tokens = new TokenRegistry(store, clock);
+            ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
+            ServerMetrics metrics = new ServerMetrics(store);
+            ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
+                    store, applier, tokens, metrics));
+            ControlPlane plane = new ControlPlane(store, api, applier, adminToken);
+            plane.registerToken(tokens, "admin-" + config.nodeId());
+            return plane;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Registers this node's admin token in the store, waiting for the store to have a leader: in a
+     * cluster that starts node by node, that is when a majority is up.
+     */
+    private void registerToken(TokenRegistry tokens, String name) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (true) {
+            try {
+                tokens.register(name, adminToken);
+                return;
+            } catch (StoreException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new StoreException("could not register the admin token: the store has had no leader for 2 minutes", e);
+                }
+                log.info("waiting for the store to elect a leader before registering the admin token: {}", e.getMessage());
+                pause(RETRY_PAUSE);
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the store", e);
+        }
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public ManifestApplier applier() {
+        return applier;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    @Override
+    public void close() {
+        try {
+            api.close();
+        } finally {
+            store.close();
+        }
+    }
+}

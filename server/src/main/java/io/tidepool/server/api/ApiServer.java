@@ -1,0 +1,138 @@
+package io.tidepool.server.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.api.codec.ResourceJson;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.server.apply.ApplyConflictException;
+import io.tidepool.server.apply.ManifestApplier;
+import io.tidepool.server.auth.TokenRegistry;
+import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.store.Store;
+import io.tidepool.store.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of DESIGN section 9, on Javalin: every route under {@code /api} and {@code /metrics}
+ * needs a bearer token; {@code /healthz} does not, so that load balancers can probe it.
+ */
+public final class ApiServer implements AutoCloseable {
+    /** Largest request accepted: a manifest set of up to a few thousand objects. */
+    public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final WatchStream watches;
+
+    private ApiServer(Javalin app, WatchStream watches) {
+        this.app = app;
+        this.watches = watches;
+    }
+
+    /** Starts serving on {@code host:port}; port 0 picks a free one (see {@link #port()}). */
+    public static ApiServer start(Settings settings) {
+        ResourceRegistry registry = new ResourceRegistry(settings.store());
+        ManifestCodec codec = new ManifestCodec();
+        ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
+        WatchStream watches = new WatchStream(registry);
+        BearerAuth auth = new BearerAuth(settings.tokens());
+        ServerMetrics metrics = settings.metrics();
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.jsonMapper(new JavalinJackson(ResourceJson.mapper(), false));
+            config.requestLogger.http((ctx, ms) -> metrics.recordRequest(
+                    ctx.method().name(), routeOf(ctx), ctx.statusCode(), ms / 1000.0));
+            config.routes.before("/api/*", auth::check);
+            config.routes.before("/metrics", auth::check);
+            config.routes.before(ctx -> settings.leaderHint(ctx));
+            config.routes.get("/healthz", ctx -> health(ctx, settings));
+            config.routes.get("/metrics", ctx -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                metrics.write(out);
+                ctx.contentType(metrics.contentType()).result(out.toByteArray());
+            });
+            config.routes.post("/api/v1/apply", resources::apply);
+            config.routes.get("/api/v1/{kind}", ctx -> {
+                if ("true".equals(ctx.queryParam("watch"))) {
+                    watches.handle(ctx, ResourceRoutes.kindOf(ctx));
+                } else {
+                    resources.list(ctx);
+                }
+            });
+            config.routes.get("/api/v1/{kind}/{name}", resources::get);
+            config.routes.put("/api/v1/{kind}/{name}", resources::put);
+            config.routes.delete("/api/v1/{kind}/{name}", resources::delete);
+            config.routes.exception(ApiError.class, (e, ctx) -> JsonBody.error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(ApplyConflictException.class, (e, ctx) -> JsonBody.error(ctx, 409, e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> JsonBody.error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(StoreException.class, (e, ctx) -> {
+                log.warn("store unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                JsonBody.error(ctx, 503, "the store is unavailable: " + e.getMessage());
+            });
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> JsonBody.error(ctx, 400, e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                JsonBody.error(ctx, 500, "internal error: " + e);
+            });
+        });
+        app.start();
+        return new ApiServer(app, watches);
+    }
+
+    private static void health(Context ctx, Settings settings) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", settings.nodeId());
+        body.put("leader", settings.store().leadership().leaderId().orElse(null));
+        body.put("isLeader", settings.store().leadership().isLeader());
+        try {
+            body.put("revision", settings.store().currentRevision());
+            body.put("status", "ok");
+            JsonBody.write(ctx, 200, body);
+        } catch (StoreException e) {
+            body.put("status", "store unavailable: " + e.getMessage());
+            JsonBody.write(ctx, 503, body);
+        }
+    }
+
+    private static String routeOf(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException unmatched) {
+            return "unmatched";
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        watches.close();
+        app.stop();
+    }
+
+    /**
+     * What the API serves and how.
+     *
+     * @param host the address to listen on ({@code 127.0.0.1} for this machine only)
+     * @param port 0 to pick a free port
+     */
+    public record Settings(String nodeId, String host, int port, Store store, ManifestApplier applier,
+                           TokenRegistry tokens, ServerMetrics metrics) {
+        // Writes reach the leader through the store either way; the header tells clients who leads.
+        void leaderHint(Context ctx) {
+            store.leadership().leaderId().ifPresent(id -> ctx.header("X-Tidepool-Leader", id));
+        }
+    }
+}

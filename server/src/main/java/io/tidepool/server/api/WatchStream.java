@@ -1,0 +1,158 @@
+package io.tidepool.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.tidepool.api.codec.ResourceJson;
+import io.tidepool.api.resource.Kind;
+import io.tidepool.api.resource.Resource;
+import io.tidepool.registry.ResourceKeys;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.store.CompactedException;
+import io.tidepool.store.Watch;
+import io.tidepool.store.WatchCancelledException;
+import io.tidepool.store.WatchEvent;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code GET /api/v1/KIND?watch=true}: the kind's changes as server-sent events, from
+ * {@code ?revision=N} (or the {@code Last-Event-ID} a reconnecting client sends, or else from now).
+ * Each event's id is its revision; its data is {@code {"type": "PUT"|"DELETE", "object": {...}}}.
+ * History that was compacted answers 410: list again and watch from the list's revision + 1.
+ */
+final class WatchStream implements AutoCloseable {
+    static final int MAX_WATCHES = 256;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+    private final ResourceRegistry registry;
+    private final Semaphore slots = new Semaphore(MAX_WATCHES);
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "watch-pump");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ObjectMapper json = ResourceJson.mapper();
+
+    WatchStream(ResourceRegistry registry) {
+        this.registry = registry;
+    }
+
+    void handle(Context ctx, Kind kind) throws Exception {
+        long from = fromRevision(ctx);
+        Watch watch;
+        try {
+            watch = registry.store().watch(ResourceKeys.prefix(kind), from);
+        } catch (CompactedException e) {
+            throw new ApiError(410, e.getMessage());
+        }
+        if (!slots.tryAcquire()) {
+            watch.close();
+            throw new ApiError(503, "too many open watches (" + MAX_WATCHES + "); try again later");
+        }
+        startEventStream(ctx, client -> {
+            client.keepAlive();
+            client.onClose(watch::close);
+            pumps.execute(() -> pump(client, watch));
+        });
+    }
+
+    /**
+     * What Javalin's SseHandler does, minus its check for {@code Accept: text/event-stream}: a watch
+     * is always an event stream, so {@code curl ...?watch=true} works as it does against Kubernetes.
+     */
+    private static void startEventStream(Context ctx, Consumer<SseClient> consumer) {
+        HttpServletResponse response = ctx.res();
+        response.setStatus(200);
+        response.setCharacterEncoding("UTF-8");
+        response.setContentType("text/event-stream");
+        response.addHeader("Cache-Control", "no-cache");
+        response.addHeader("X-Accel-Buffering", "no");
+        try {
+            response.flushBuffer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.async(config -> config.timeout = 0, () -> consumer.accept(new SseClient(ctx)));
+    }
+
+    private void pump(SseClient client, Watch watch) {
+        try {
+            while (!client.terminated()) {
+                List<WatchEvent> events = watch.poll(HEARTBEAT);
+                if (events.isEmpty()) {
+                    client.sendComment("heartbeat");
+                }
+                for (WatchEvent event : events) {
+                    client.sendEvent(event.type().name(), data(event), Long.toString(event.revision()));
+                }
+            }
+        } catch (WatchCancelledException e) {
+            ObjectNode error = json.createObjectNode().put("error", e.getMessage()).put("resumeRevision", e.resumeRevision());
+            client.sendEvent("error", error.toString(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | IOException e) {
+            client.sendEvent("error", json.createObjectNode().put("error", String.valueOf(e.getMessage())).toString(), null);
+        } finally {
+            watch.close();
+            client.close();
+            slots.release();
+        }
+    }
+
+    private String data(WatchEvent event) throws IOException {
+        ObjectNode data = json.createObjectNode().put("type", event.type().name());
+        if (event.type() == WatchEvent.Type.PUT) {
+            Resource resource = ResourceRegistry.decode(event.kv());
+            data.set("object", json.readTree(ResourceJson.encode(resource)));
+        } else {
+            ResourceKeys.Ref ref = ResourceKeys.parse(event.kv().key()).orElseThrow();
+            ObjectNode object = data.putObject("object")
+                    .put("apiVersion", Resource.API_VERSION)
+                    .put("kind", ref.kind().displayName());
+            object.putObject("metadata").put("name", ref.name()).put("resourceVersion", event.revision());
+        }
+        return data.toString();
+    }
+
+    private static long fromRevision(Context ctx) {
+        String text = ctx.queryParam("revision");
+        long offset = 0;
+        if (text == null && ctx.header("Last-Event-ID") != null) {
+            text = ctx.header("Last-Event-ID");
+            offset = 1;
+        }
+        if (text == null) {
+            return 0;
+        }
+        try {
+            long revision = Long.parseLong(text.trim());
+            if (revision < 0) {
+                throw new NumberFormatException();
+            }
+            return revision + offset;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("revision must be a store revision, 0 or more, got \"" + text + "\"");
+        }
+    }
+
+    @Override
+    public void close() {
+        pumps.shutdownNow();
+        try {
+            pumps.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.tidepool.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tidepool.store.Store;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** What {@code /metrics} exposes, in Prometheus text format. */
+public final class ServerMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter requests;
+    private final Histogram requestSeconds;
+    private final Counter appliedObjects;
+
+    public ServerMetrics(Store store) {
+        requests = Counter.builder()
+                .name("tidepool_http_requests_total")
+                .help("API requests by method, route and status")
+                .labelNames("method", "route", "status")
+                .register(registry);
+        requestSeconds = Histogram.builder()
+                .name("tidepool_http_request_duration_seconds")
+                .help("API request latency by method and route")
+                .labelNames("method", "route")
+                .classicOnly()
+                .register(registry);
+        appliedObjects = Counter.builder()
+                .name("tidepool_apply_objects_total")
+                .help("Objects applied from manifests, by what the apply did to them")
+                .labelNames("action")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tidepool_store_revision")
+                .help("The store revision this node has applied")
+                .callback(cb -> revisionOf(store, cb))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tidepool_store_leader")
+                .help("1 when this node leads the store (and runs the reconcilers), else 0")
+                .callback(cb -> cb.call(store.leadership().isLeader() ? 1 : 0))
+                .register(registry);
+    }
+
+    // A scrape must answer even while the store has no leader; the gauge is then left out.
+    private static void revisionOf(Store store, GaugeWithCallback.Callback cb) {
+        try {
+            cb.call(store.currentRevision());
+        } catch (RuntimeException unavailable) {
+            // no sample this scrape
+        }
+    }
+
+    public void recordRequest(String method, String route, int status, double seconds) {
+        requests.labelValues(method, route, Integer.toString(status)).inc();
+        requestSeconds.labelValues(method, route).observe(seconds);
+    }
+
+    public void recordApplied(String action) {
+        appliedObjects.labelValues(action).inc();
+    }
+
+    public String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+
+    public void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+}

@@ -1,0 +1,81 @@
+package io.tidepool.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** {@code ./tidepool up} as a child process, killed as hard as a crash would. */
+final class UpProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    private UpProcess(Process process) {
+        this.process = process;
+    }
+
+    static UpProcess start(Launcher launcher, Path dataDir, int port) throws IOException, InterruptedException {
+        Process process = launcher.command("up", "--data-dir", dataDir.toString(), "--port", Integer.toString(port))
+                .redirectErrorStream(true)
+                .start();
+        UpProcess up = new UpProcess(process);
+        up.awaitLine("Press Ctrl-C to stop.");
+        return up;
+    }
+
+    private void awaitLine(String expected) throws InterruptedException {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "up-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null && line.contains(expected)) {
+                return;
+            }
+            if (line == null && !process.isAlive()) {
+                throw new AssertionError("tidepool up exited with " + process.exitValue() + ":\n" + String.join("\n", output));
+            }
+        }
+        throw new AssertionError("tidepool up did not start in " + START_TIMEOUT + ":\n" + String.join("\n", output));
+    }
+
+    String output() {
+        return String.join("\n", output);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed that was not already durable. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
