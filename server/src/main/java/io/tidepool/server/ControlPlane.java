@@ -13,7 +13,6 @@ import io.tidepool.store.ratis.Peer;
 import io.tidepool.store.ratis.RatisStore;
 import io.tidepool.store.ratis.RatisStoreConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +29,14 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
+    private final DataDirLock lock;
     private final Store store;
     private final ApiServer api;
     private final ManifestApplier applier;
     private final String adminToken;
 
-    private ControlPlane(Store store, ApiServer api, ManifestApplier applier, String adminToken) {
+    private ControlPlane(DataDirLock lock, Store store, ApiServer api, ManifestApplier applier, String adminToken) {
+        this.lock = lock;
         this.store = store;
         this.api = api;
         this.applier = applier;
@@ -49,10 +50,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(Config config) throws IOException {
-        Files.createDirectories(config.dataDir());
-        String adminToken = AdminToken.loadOrCreate(config.dataDir());
-        Path storeDir = config.dataDir().resolve("store");
-        RatisStore store = RatisStore.start(RatisStoreConfig.cluster(config.nodeId(), storeDir, config.peers()));
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        RatisStore store;
+        String adminToken;
+        try {
+            adminToken = AdminToken.loadOrCreate(config.dataDir());
+            store = RatisStore.start(RatisStoreConfig.cluster(config.nodeId(), config.dataDir().resolve("store"), config.peers()));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             Clock clock = Clock.systemUTC();
             TokenRegistry tokens = new TokenRegistry(store, clock);
@@ -60,11 +67,12 @@ public final class ControlPlane implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics(store);
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
                     store, applier, tokens, metrics));
-            ControlPlane plane = new ControlPlane(store, api, applier, adminToken);
+            ControlPlane plane = new ControlPlane(lock, store, api, applier, adminToken);
             plane.registerToken(tokens, "admin-" + config.nodeId());
             return plane;
         } catch (RuntimeException e) {
             store.close();
+            lock.close();
             throw e;
         }
     }
@@ -120,6 +128,11 @@ public final class ControlPlane implements AutoCloseable {
             api.close();
         } finally {
             store.close();
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.warn("releasing the data dir lock failed: {}", e.getMessage());
+            }
         }
     }
 }

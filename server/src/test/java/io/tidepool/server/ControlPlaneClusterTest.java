@@ -1,0 +1,148 @@
+package io.tidepool.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidepool.store.Await;
+import io.tidepool.store.ratis.Peer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three control-plane nodes in one JVM, with real Ratis, RocksDB and HTTP: any node serves any client. */
+@Timeout(180)
+class ControlPlaneClusterTest {
+    private static final String MANIFEST = """
+            apiVersion: tidepool.io/v1
+            kind: Cell
+            metadata: {name: eu-1a}
+            spec: {hostTemplate: {cpus: 16, memory: 64Gi}}
+            ---
+            apiVersion: tidepool.io/v1
+            kind: Endpoint
+            metadata: {name: %s}
+            spec: {cell: eu-1a, compute: {minCu: 0.25, maxCu: 4}}
+            """;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<ControlPlane> nodes = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(ControlPlane::close);
+    }
+
+    @Test
+    void writesThroughAFollowerAreReadOnEveryNodeWithAnyNodesToken() throws Exception {
+        startCluster(3);
+        ControlPlane follower = nodes.stream().filter(n -> !n.store().leadership().isLeader()).findFirst().orElseThrow();
+
+        HttpResponse<String> applied = apply(follower, follower.adminToken(), "shop");
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+
+        for (ControlPlane reader : nodes) {
+            for (ControlPlane tokenOwner : nodes) {
+                HttpResponse<String> got = get(reader, tokenOwner.adminToken(), "/api/v1/endpoints/shop");
+                assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+                assertThat(json.readTree(got.body()).at("/spec/compute/maxCu").asText()).isEqualTo("4");
+            }
+        }
+        String leaderId = nodes.stream().filter(n -> n.store().leadership().isLeader()).findFirst().orElseThrow()
+                .store().leadership().leaderId().orElseThrow();
+        assertThat(get(follower, follower.adminToken(), "/healthz").headers().firstValue("X-Tidepool-Leader")).contains(leaderId);
+    }
+
+    @Test
+    void keepsServingAfterTheLeaderDies() throws Exception {
+        startCluster(3);
+        assertThat(apply(nodes.get(0), nodes.get(0).adminToken(), "shop").statusCode()).isEqualTo(200);
+        ControlPlane leader = nodes.stream().filter(n -> n.store().leadership().isLeader()).findFirst().orElseThrow();
+        leader.close();
+        nodes.remove(leader);
+        ControlPlane survivor = nodes.get(0);
+
+        HttpResponse<String> applied = Await.value(Duration.ofSeconds(60), "an apply through a survivor",
+                () -> {
+                    HttpResponse<String> response = apply(survivor, survivor.adminToken(), "blog");
+                    return response.statusCode() == 200 ? response : null;
+                });
+
+        JsonNode list = json.readTree(get(nodes.get(1), survivor.adminToken(), "/api/v1/endpoints").body());
+        assertThat(list.get("items").findValuesAsText("name")).containsExactly("blog", "shop");
+        assertThat(applied.statusCode()).isEqualTo(200);
+    }
+
+    private void startCluster(int size) throws Exception {
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            peers.add(new Peer("n" + i, "127.0.0.1:" + freePort()));
+        }
+        // Each start waits for a leader, which needs a majority: start them together.
+        List<CompletableFuture<ControlPlane>> starting = peers.stream()
+                .map(p -> CompletableFuture.supplyAsync(() -> start(p, peers)))
+                .toList();
+        for (CompletableFuture<ControlPlane> node : starting) {
+            nodes.add(node.get());
+        }
+        Await.until(Duration.ofSeconds(60), "one leader",
+                () -> nodes.stream().filter(n -> n.store().leadership().isLeader()).count() == 1);
+    }
+
+    private ControlPlane start(Peer self, List<Peer> peers) {
+        try {
+            return ControlPlane.start(new ControlPlane.Config(self.id(), tmp.resolve(self.id()), peers, "127.0.0.1", 0));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> apply(ControlPlane node, String token, String endpoint) {
+        try {
+            byte[] body = json.writeValueAsBytes(Map.of("files",
+                    List.of(Map.of("source", "fleet.yaml", "text", MANIFEST.formatted(endpoint))), "dryRun", false));
+            return http.send(HttpRequest.newBuilder(uri(node, "/api/v1/apply"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> get(ControlPlane node, String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(ControlPlane node, String path) {
+        return URI.create("http://127.0.0.1:" + node.httpPort() + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
