@@ -21,9 +21,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
-            description = "A manifest file, a directory (read recursively, .yaml/.yml) or - for stdin; repeatable")
-    List<String> paths;
+    @Mixin
+    ManifestPaths manifests;
 
     @Option(names = "--dry-run", description = "Validate and show what would happen, change nothing")
     boolean dryRun;
@@ -34,7 +33,7 @@ public final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ApplyResponse response = new ManifestUpload().send(client.connect(), paths, System.in, dryRun,
+        ApplyResponse response = new ManifestUpload().send(client.connect(), manifests.paths, System.in, dryRun,
                 spec.commandLine().getErr());
         String suffix = dryRun ? " (dry run)" : "";
         for (ObjectResult result : response.results()) {

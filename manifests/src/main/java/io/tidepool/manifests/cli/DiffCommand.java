@@ -3,12 +3,10 @@ package io.tidepool.manifests.cli;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.ApplyResponse.ObjectResult;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "diff", description = {
@@ -18,9 +16,8 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
-            description = "A manifest file, a directory (read recursively, .yaml/.yml) or - for stdin; repeatable")
-    List<String> paths;
+    @Mixin
+    ManifestPaths manifests;
 
     @Spec
     CommandSpec spec;
@@ -28,7 +25,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ApplyResponse response = new ManifestUpload().send(client.connect(), paths, System.in, true,
+        ApplyResponse response = new ManifestUpload().send(client.connect(), manifests.paths, System.in, true,
                 spec.commandLine().getErr());
         boolean different = false;
         for (ObjectResult result : response.results()) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,17 +45,13 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Peer> group = group();
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            plane.close();
-            stopped.countDown();
-        }, "tidepool-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Tidepool node " + nodeId + " is serving http://" + bind + ":" + plane.httpPort()
-                + " (Raft " + raftAddress + ", group of " + group.size() + ")");
-        out.println("Its admin token is in " + dataDir.resolve(AdminToken.FILE_NAME) + "; it works on every node.");
-        out.flush();
-        stopped.await();
+        Foreground.runUntilStopped(plane, () -> {
+            out.println("Tidepool node " + nodeId + " is serving http://" + bind + ":" + plane.httpPort()
+                    + " (Raft " + raftAddress + ", group of " + group.size() + ")");
+            out.println("Its admin token is in " + dataDir.resolve(AdminToken.FILE_NAME) + "; it works on every node.");
+            out.flush();
+        });
         return 0;
     }
 

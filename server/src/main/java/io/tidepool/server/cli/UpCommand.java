@@ -7,12 +7,13 @@ import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.ControlPlane;
 import io.tidepool.store.ratis.Peer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,16 +46,19 @@ public final class UpCommand implements Callable<Integer> {
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(
                 NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            plane.close();
-            stopped.countDown();
-        }, "tidepool-shutdown"));
+        Foreground.runUntilStopped(plane, () -> announce(plane, out));
+        return 0;
+    }
 
+    private void announce(ControlPlane plane, PrintWriter out) {
         boolean created = ensureCell(plane);
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
-        new ClientConfig(url, plane.adminToken()).write(configPath);
+        try {
+            new ClientConfig(url, plane.adminToken()).write(configPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the client config " + configPath + ": " + e.getMessage(), e);
+        }
 
         out.println("Tidepool is up.");
         out.println("  API:       " + url);
@@ -66,8 +70,6 @@ public final class UpCommand implements Callable<Integer> {
         out.println("      ./tidepool get endpoints");
         out.println("Press Ctrl-C to stop.");
         out.flush();
-        stopped.await();
-        return 0;
     }
 
     /** Creates this machine's cell unless it exists; an operator's own changes to it are kept. */
