@@ -57,6 +57,13 @@ public abstract class StoreContract {
         p = "contract/" + info.getTestMethod().orElseThrow().getName() + "/" + System.nanoTime() + "/";
     }
 
+    /**
+     * Waits until the store under test serves watches up to {@code revision}. A replica may apply
+     * a write after the write returned (a follower); implementations with such replicas override.
+     */
+    protected void awaitServedLocally(long revision) {
+    }
+
     protected Store store() {
         return store;
     }
@@ -383,11 +390,13 @@ public abstract class StoreContract {
         Watch slow = store.watch(p, start);
         int perTxn = 500;
         int txns = WATCH_BUFFERED_EVENTS / perTxn + 2;
+        long last = 0;
         for (int t = 0; t < txns; t++) {
             int batch = t;
-            store.txn(Txn.of(List.of(), IntStream.range(0, perTxn)
-                    .<Op>mapToObj(i -> new Op.Put(p + batch + "/" + i, bytes("v"))).toList()));
+            last = store.txn(Txn.of(List.of(), IntStream.range(0, perTxn)
+                    .<Op>mapToObj(i -> new Op.Put(p + batch + "/" + i, bytes("v"))).toList())).revision();
         }
+        awaitServedLocally(last);
         WatchCancelledException cancelled = Await.value(WAIT, "the slow watch to be cancelled", () -> {
             try {
                 List<WatchEvent> events = slow.poll(Duration.ofMillis(50));

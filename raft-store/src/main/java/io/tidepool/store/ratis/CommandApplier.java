@@ -12,18 +12,26 @@ import org.rocksdb.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one committed command to a replica's state. Deterministic: the outcome depends only on
  * the state and the command (no clock, no randomness, no local configuration), so every replica
  * ends byte-identical. Everything an entry changes, including the applied (term, index), goes into
  * one {@link WriteBatch}. A failed compare or a compaction of a future revision is a normal result.
+ * The transactions of a {@link Command.Batch} apply one after another, each at its own revision and
+ * each seeing the writes of those before it, exactly as if each had its own entry.
  */
 final class CommandApplier {
 
-    /** The encoded reply, the store revision after the entry, and the events it produced. */
-    record Applied(byte[] reply, long revision, List<WatchEvent> events) {
+    /** The encoded reply and the revisions the entry wrote, in order, with their events. */
+    record Applied(byte[] reply, List<Change> changes) {
+    }
+
+    /** The events of one new revision. */
+    record Change(long revision, List<WatchEvent> events) {
     }
 
     private CommandApplier() {
@@ -38,9 +46,22 @@ final class CommandApplier {
         Revisions revisions = state.revisions();
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(StateLayout.APPLIED, StateLayout.encodeApplied(term, index));
-            Applied applied = command instanceof Command.Write write
-                    ? applyTxn(state, write.txn(), revisions.current(), batch)
-                    : applyCompact(((Command.Compact) command).revision(), revisions, batch);
+            Applied applied;
+            if (command instanceof Command.Compact compact) {
+                applied = applyCompact(compact.revision(), revisions, batch);
+            } else {
+                Entry entry = new Entry(state, batch, revisions.current());
+                if (command instanceof Command.Write write) {
+                    applied = new Applied(ReplyCodec.encode(entry.apply(write.txn())), entry.changes);
+                } else {
+                    List<TxnResult> results = new ArrayList<>();
+                    for (Txn txn : ((Command.Batch) command).txns()) {
+                        results.add(entry.apply(txn));
+                    }
+                    applied = new Applied(ReplyCodec.encodeBatch(results), entry.changes);
+                }
+                entry.finish();
+            }
             state.write(batch);
             return applied;
         } catch (RocksDBException e) {
@@ -62,51 +83,81 @@ final class CommandApplier {
         }
     }
 
-    private static Applied applyTxn(RocksState state, Txn txn, long currentRevision, WriteBatch batch)
-            throws RocksDBException {
-        boolean succeeded = true;
-        for (Compare compare : txn.compares()) {
-            if (!compare.holdsFor(state.get(compare.key()).orElse(null))) {
-                succeeded = false;
-                break;
+    /**
+     * The transactions of one entry: their writes go to the entry's batch, and reads see them
+     * through {@code written} before they reach RocksDB (a deleted key maps to null).
+     */
+    private static final class Entry {
+        private final RocksState state;
+        private final WriteBatch batch;
+        private final Map<String, KeyValue> written = new HashMap<>();
+        private final List<Change> changes = new ArrayList<>();
+        private final long firstRevision;
+        private long revision;
+
+        Entry(RocksState state, WriteBatch batch, long revision) {
+            this.state = state;
+            this.batch = batch;
+            this.firstRevision = revision;
+            this.revision = revision;
+        }
+
+        TxnResult apply(Txn txn) throws RocksDBException {
+            boolean succeeded = true;
+            for (Compare compare : txn.compares()) {
+                if (!compare.holdsFor(current(compare.key()))) {
+                    succeeded = false;
+                    break;
+                }
+            }
+            long writeRevision = revision + 1;
+            List<WatchEvent> events = new ArrayList<>();
+            for (Op op : succeeded ? txn.success() : txn.failure()) {
+                KeyValue existing = current(op.key());
+                if (op instanceof Op.Put put) {
+                    KeyValue kv = existing == null
+                            ? new KeyValue(put.key(), put.value(), writeRevision, writeRevision, 1)
+                            : new KeyValue(put.key(), put.value(), existing.createRevision(), writeRevision,
+                                    existing.version() + 1);
+                    batch.put(StateLayout.keyOf(put.key()), StateLayout.encodeValue(kv));
+                    written.put(put.key(), kv);
+                    events.add(new WatchEvent(WatchEvent.Type.PUT, kv));
+                } else if (existing != null) {
+                    batch.delete(StateLayout.keyOf(op.key()));
+                    written.put(op.key(), null);
+                    events.add(new WatchEvent(WatchEvent.Type.DELETE,
+                            new KeyValue(op.key(), null, existing.createRevision(), writeRevision, 0)));
+                }
+            }
+            if (events.isEmpty()) {
+                return new TxnResult(succeeded, revision);
+            }
+            batch.put(StateLayout.changeKey(writeRevision), StateLayout.encodeChanges(events));
+            revision = writeRevision;
+            changes.add(new Change(writeRevision, events));
+            return new TxnResult(succeeded, writeRevision);
+        }
+
+        void finish() throws RocksDBException {
+            if (revision != firstRevision) {
+                batch.put(StateLayout.REVISION, StateLayout.encodeLong(revision));
             }
         }
-        long writeRevision = currentRevision + 1;
-        List<WatchEvent> events = new ArrayList<>();
-        for (Op op : succeeded ? txn.success() : txn.failure()) {
-            KeyValue existing = state.get(op.key()).orElse(null);
-            if (op instanceof Op.Put put) {
-                KeyValue kv = existing == null
-                        ? new KeyValue(put.key(), put.value(), writeRevision, writeRevision, 1)
-                        : new KeyValue(put.key(), put.value(), existing.createRevision(), writeRevision,
-                                existing.version() + 1);
-                batch.put(StateLayout.keyOf(put.key()), StateLayout.encodeValue(kv));
-                events.add(new WatchEvent(WatchEvent.Type.PUT, kv));
-            } else if (existing != null) {
-                batch.delete(StateLayout.keyOf(op.key()));
-                events.add(new WatchEvent(WatchEvent.Type.DELETE,
-                        new KeyValue(op.key(), null, existing.createRevision(), writeRevision, 0)));
-            }
+
+        private KeyValue current(String key) {
+            return written.containsKey(key) ? written.get(key) : state.get(key).orElse(null);
         }
-        if (events.isEmpty()) {
-            return new Applied(ReplyCodec.encode(new TxnResult(succeeded, currentRevision)), currentRevision, events);
-        }
-        batch.put(StateLayout.changeKey(writeRevision), StateLayout.encodeChanges(events));
-        batch.put(StateLayout.REVISION, StateLayout.encodeLong(writeRevision));
-        return new Applied(ReplyCodec.encode(new TxnResult(succeeded, writeRevision)), writeRevision, events);
     }
 
     private static Applied applyCompact(long revision, Revisions revisions, WriteBatch batch)
             throws RocksDBException {
         if (revision > revisions.current()) {
-            return new Applied(ReplyCodec.encode(new CompactResult(false, revisions.current())),
-                    revisions.current(), List.of());
+            return new Applied(ReplyCodec.encode(new CompactResult(false, revisions.current())), List.of());
         }
         if (revision > revisions.firstWatchable()) {
             batch.deleteRange(StateLayout.changeKey(revisions.firstWatchable()), StateLayout.changeKey(revision));
             batch.put(StateLayout.FIRST_WATCHABLE, StateLayout.encodeLong(revision));
         }
-        return new Applied(ReplyCodec.encode(new CompactResult(true, revisions.current())),
-                revisions.current(), List.of());
+        return new Applied(ReplyCodec.encode(new CompactResult(true, revisions.current())), List.of());
     }
 }

@@ -17,6 +17,7 @@ final class CommandCodec {
 
     private static final int WRITE = 1;
     private static final int COMPACT = 2;
+    private static final int BATCH = 3;
     private static final int GET = 11;
     private static final int RANGE = 12;
     private static final int REVISIONS = 13;
@@ -32,8 +33,35 @@ final class CommandCodec {
         if (command instanceof Command.Write write) {
             out.writeByte(WRITE);
             writeTxn(out, write.txn());
+        } else if (command instanceof Command.Batch batch) {
+            return encodeBatch(batch.txns().stream().map(CommandCodec::encodeTxn).toList());
         } else if (command instanceof Command.Compact compact) {
             out.writeByte(COMPACT).writeLong(compact.revision());
+        }
+        return out.toByteArray();
+    }
+
+    /** A transaction's fields alone, for {@link #encodeWrite} or {@link #encodeBatch} to frame. */
+    static byte[] encodeTxn(Txn txn) {
+        BinaryWriter out = new BinaryWriter(64);
+        writeTxn(out, txn);
+        return out.toByteArray();
+    }
+
+    /** The {@link Command.Write} of one transaction encoded by {@link #encodeTxn}. */
+    static byte[] encodeWrite(byte[] txn) {
+        return new BinaryWriter(txn.length + 2).writeByte(FORMAT).writeByte(WRITE).writeRaw(txn).toByteArray();
+    }
+
+    /** The {@link Command.Batch} of transactions encoded by {@link #encodeTxn}. */
+    static byte[] encodeBatch(List<byte[]> txns) {
+        int size = 6;
+        for (byte[] txn : txns) {
+            size += 4 + txn.length;
+        }
+        BinaryWriter out = new BinaryWriter(size).writeByte(FORMAT).writeByte(BATCH).writeInt(txns.size());
+        for (byte[] txn : txns) {
+            out.writeBytes(txn);
         }
         return out.toByteArray();
     }
@@ -44,6 +72,7 @@ final class CommandCodec {
         Command command = switch (type) {
             case WRITE -> new Command.Write(readTxn(in));
             case COMPACT -> new Command.Compact(in.readLong());
+            case BATCH -> readBatch(in);
             default -> throw new IllegalArgumentException("unknown command type " + type);
         };
         in.expectEnd();
@@ -83,6 +112,21 @@ final class CommandCodec {
             throw new IllegalArgumentException("unknown format " + format + "; this node reads format " + FORMAT);
         }
         return in;
+    }
+
+    private static Command.Batch readBatch(BinaryReader in) {
+        int count = in.readCount();
+        List<Txn> txns = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = in.readBytes();
+            if (bytes == null) {
+                throw new IllegalArgumentException("malformed batch: a missing transaction");
+            }
+            BinaryReader txn = new BinaryReader(bytes);
+            txns.add(readTxn(txn));
+            txn.expectEnd();
+        }
+        return new Command.Batch(txns);
     }
 
     private static void writeTxn(BinaryWriter out, Txn txn) {

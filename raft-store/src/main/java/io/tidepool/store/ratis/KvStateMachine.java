@@ -133,6 +133,12 @@ final class KvStateMachine extends BaseStateMachine {
             Command command = CommandCodec.decodeCommand(request.getMessage().getContent().toByteArray());
             if (command instanceof Command.Write write) {
                 Limits.checkTxn(write.txn());
+            } else if (command instanceof Command.Batch batch) {
+                if (batch.txns().size() > TxnBatcher.TXNS_MAX) {
+                    throw new IllegalArgumentException("a batch of " + batch.txns().size()
+                            + " transactions is over the limit of " + TxnBatcher.TXNS_MAX);
+                }
+                batch.txns().forEach(Limits::checkTxn);
             } else if (command instanceof Command.Compact compact) {
                 Limits.checkRevision(compact.revision());
             }
@@ -167,8 +173,8 @@ final class KvStateMachine extends BaseStateMachine {
         // An I/O error escapes as an exception: Ratis then stops this replica instead of letting it skip an entry.
         CommandApplier.Applied applied = current.whileOpen(() -> CommandApplier.apply(current, command, term, index));
         updateLastAppliedTermIndex(term, index);
-        if (!applied.events().isEmpty()) {
-            hub.publish(applied.revision(), applied.events());
+        for (CommandApplier.Change change : applied.changes()) {
+            hub.publish(change.revision(), change.events());
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(applied.reply())));
     }

@@ -6,14 +6,19 @@ import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Turns a {@link RatisStoreConfig} into Ratis properties for the server and the client. */
@@ -53,6 +58,17 @@ final class RaftSettings {
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, config.logPreservedEntries());
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, threshold));
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(config.logSegmentBytes()));
+        // Closed segments kept in memory for followers that lag a little; each one the young GC
+        // copies until it is promoted, so fewer than Ratis' 6 keep pauses short (docs/BENCHMARKS.md).
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 2);
+        // No log entry of its own for every commit-index change: it costs a log write per commit
+        // and is not needed for safety (a restarted node learns the commit index from the leader, and
+        // a single node commits its whole log with the first entry of its new term).
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
+        // Ratis waits at least 10 ms between two appendEntries to a follower by default, a delay
+        // every replicated write pays at low load (writes are batched by TxnBatcher instead). Zero
+        // makes the appender spin while a request is outstanding; 1 ms costs little CPU.
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(properties, TimeDuration.valueOf(1, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX + 64 * 1024));
         // Every acknowledged write is fsynced to the Raft log first (unsafe-flush and async-flush stay off).
@@ -61,9 +77,9 @@ final class RaftSettings {
         return properties;
     }
 
-    static RaftProperties client(RatisStoreConfig config) {
+    static RaftProperties client(Duration rpcTimeout) {
         RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(config.rpcTimeout()));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(rpcTimeout));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(MESSAGE_BYTES_MAX));
         return properties;
     }
@@ -72,7 +88,7 @@ final class RaftSettings {
      * Bounded retries (the Ratis default retries forever without sleeping, P6): exponential backoff
      * from 20 ms up to 500 ms, until the operation timeout has passed since the call began.
      */
-    static RetryPolicy retryPolicy(RatisStoreConfig config) {
+    static RetryPolicy retryPolicy(Duration operationTimeout) {
         RetryPolicy backoff = ExponentialBackoffRetry.newBuilder()
                 .setBaseSleepTime(TimeDuration.valueOf(20, TimeUnit.MILLISECONDS))
                 .setMaxSleepTime(TimeDuration.valueOf(500, TimeUnit.MILLISECONDS))
@@ -80,13 +96,22 @@ final class RaftSettings {
                 .build();
         RequestTypeDependentRetryPolicy.Builder builder = RequestTypeDependentRetryPolicy.newBuilder();
         for (RaftClientRequestProto.TypeCase type : RaftClientRequestProto.TypeCase.values()) {
-            builder.setRetryPolicy(type, backoff).setTimeout(type, millis(config.operationTimeout()));
+            builder.setRetryPolicy(type, backoff).setTimeout(type, millis(operationTimeout));
         }
         RetryPolicy byType = builder.build();
         // Events that are not client request retries fall back to Ratis' retry-forever in the
         // type-dependent policy; bound those by the backoff's attempt count instead.
         return event -> event instanceof org.apache.ratis.client.retry.ClientRetryEvent
                 ? byType.handleAttemptFailure(event) : backoff.handleAttemptFailure(event);
+    }
+
+    /** The Raft group of a store: its id follows from the cluster name, so every node derives the same. */
+    static RaftGroup group(String clusterName, List<Peer> peers) {
+        RaftGroupId id = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("tidepool-store:" + clusterName)
+                .getBytes(StandardCharsets.UTF_8)));
+        return RaftGroup.valueOf(id, peers.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).build())
+                .toList());
     }
 
     private static TimeDuration millis(Duration duration) {

@@ -10,27 +10,17 @@ import io.tidepool.store.StoreException;
 import io.tidepool.store.Txn;
 import io.tidepool.store.TxnResult;
 import io.tidepool.store.Watch;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +47,11 @@ public final class RatisStore implements Store {
     private final RatisLeadership leadership;
     private final KvStateMachine stateMachine;
     private final RaftServer server;
-    private final RaftClient client;
+    private final RatisStoreClient client;
     private volatile boolean closed;
 
     private RatisStore(RatisStoreConfig config, RaftGroupId groupId, ScheduledExecutorService scheduler,
-                       RatisLeadership leadership, KvStateMachine stateMachine, RaftServer server, RaftClient client) {
+                       RatisLeadership leadership, KvStateMachine stateMachine, RaftServer server, RatisStoreClient client) {
         this.config = config;
         this.groupId = groupId;
         this.scheduler = scheduler;
@@ -77,8 +67,7 @@ public final class RatisStore implements Store {
      * for it, within {@code operationTimeout}.
      */
     public static RatisStore start(RatisStoreConfig config) {
-        RaftGroup group = RaftGroup.valueOf(groupIdOf(config.clusterName()),
-                config.peers().stream().map(RatisStore::raftPeer).toList());
+        RaftGroup group = RaftSettings.group(config.clusterName(), config.peers());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tidepool-store-" + config.nodeId());
             thread.setDaemon(true);
@@ -96,16 +85,11 @@ public final class RatisStore implements Store {
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            RaftClient client = RaftClient.newBuilder()
-                    .setClientId(ClientId.randomId())
-                    .setRaftGroup(group)
-                    .setProperties(RaftSettings.client(config))
-                    .setRetryPolicy(RaftSettings.retryPolicy(config))
-                    .build();
+            RatisStoreClient client = RatisStoreClient.forNode(config);
             RatisStore store = new RatisStore(config, group.getGroupId(), scheduler, leadership, stateMachine,
                     server, client);
             Compactor compactor = new Compactor(scheduler, config.compactionInterval(),
-                    config.compactionRetainedRevisions(), stateMachine::localRevisions, store::proposeCompaction);
+                    config.compactionRetainedRevisions(), stateMachine::localRevisions, client::proposeCompaction);
             leadership.addListener(compactor::onLeadership);
             LOG.info("store node {} started at {} in a group of {}", config.nodeId(), config.self().address(),
                     config.peers().size());
@@ -119,20 +103,20 @@ public final class RatisStore implements Store {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        Limits.checkKey(key);
-        return ReplyCodec.decodeGet(read(new Query.Get(key)));
+        checkOpen();
+        return client.get(key);
     }
 
     @Override
     public RangeResult range(String prefix, String startAfter, int limit) {
-        Limits.checkRange(prefix, startAfter, limit);
-        return ReplyCodec.decodeRange(read(new Query.Range(prefix, startAfter, limit)));
+        checkOpen();
+        return client.range(prefix, startAfter, limit);
     }
 
     @Override
     public TxnResult txn(Txn txn) {
-        Limits.checkTxn(txn);
-        return ReplyCodec.decodeTxn(write(new Command.Write(txn)));
+        checkOpen();
+        return client.txn(txn);
     }
 
     @Override
@@ -164,12 +148,8 @@ public final class RatisStore implements Store {
 
     @Override
     public void compact(long revision) {
-        Limits.checkRevision(revision);
-        CompactResult result = ReplyCodec.decodeCompact(write(new Command.Compact(revision)));
-        if (!result.accepted()) {
-            throw new StoreException("cannot compact at revision " + revision + ": the store is at revision "
-                    + result.currentRevision());
-        }
+        checkOpen();
+        client.compact(revision);
     }
 
     @Override
@@ -235,65 +215,14 @@ public final class RatisStore implements Store {
     }
 
     private Revisions revisions() {
-        return ReplyCodec.decodeRevisions(read(new Query.Revisions()));
-    }
-
-    private CompletableFuture<CompactResult> proposeCompaction(long revision) {
-        return client.async().send(message(CommandCodec.encode(new Command.Compact(revision))))
-                .thenApply(reply -> ReplyCodec.decodeCompact(content(reply, "compaction")));
-    }
-
-    private byte[] read(Query query) {
         checkOpen();
-        try {
-            return content(client.io().sendReadOnly(message(CommandCodec.encode(query))), "read");
-        } catch (IOException e) {
-            throw failure("read", e, "");
-        }
-    }
-
-    private byte[] write(Command command) {
-        checkOpen();
-        try {
-            return content(client.io().send(message(CommandCodec.encode(command))), "write");
-        } catch (IOException e) {
-            throw failure("write", e, "; it may or may not have been applied");
-        }
-    }
-
-    private byte[] content(RaftClientReply reply, String what) {
-        if (!reply.isSuccess()) {
-            throw new StoreException(what + " failed on node " + config.nodeId() + ": " + reply.getException(),
-                    reply.getException());
-        }
-        return reply.getMessage().getContent().toByteArray();
-    }
-
-    private StoreException failure(String what, IOException e, String outcome) {
-        if (e instanceof InterruptedIOException) {
-            Thread.currentThread().interrupt();
-        }
-        return new StoreException(what + " failed on node " + config.nodeId() + " within "
-                + config.operationTimeout().toMillis() + " ms: " + e.getMessage() + outcome, e);
+        return client.revisions();
     }
 
     private void checkOpen() {
         if (closed) {
             throw new StoreException("store node " + config.nodeId() + " is closed");
         }
-    }
-
-    private static Message message(byte[] bytes) {
-        return Message.valueOf(ByteString.copyFrom(bytes));
-    }
-
-    private static RaftGroupId groupIdOf(String clusterName) {
-        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("tidepool-store:" + clusterName)
-                .getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static RaftPeer raftPeer(Peer peer) {
-        return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).build();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

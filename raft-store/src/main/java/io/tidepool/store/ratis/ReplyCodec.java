@@ -15,6 +15,7 @@ final class ReplyCodec {
     private static final int GET = 3;
     private static final int RANGE = 4;
     private static final int REVISIONS = 5;
+    private static final int BATCH = 6;
 
     private ReplyCodec() {
     }
@@ -26,6 +27,25 @@ final class ReplyCodec {
     static TxnResult decodeTxn(byte[] bytes) {
         BinaryReader in = open(bytes, TXN);
         return new TxnResult(in.readBoolean(), in.readLong());
+    }
+
+    /** The results of a {@link Command.Batch}, in the order of its transactions. */
+    static byte[] encodeBatch(List<TxnResult> results) {
+        BinaryWriter out = start(BATCH, 6 + 9 * results.size()).writeInt(results.size());
+        for (TxnResult result : results) {
+            out.writeBoolean(result.succeeded()).writeLong(result.revision());
+        }
+        return out.toByteArray();
+    }
+
+    static List<TxnResult> decodeBatch(byte[] bytes) {
+        BinaryReader in = open(bytes, BATCH);
+        int count = in.readCount();
+        List<TxnResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(new TxnResult(in.readBoolean(), in.readLong()));
+        }
+        return results;
     }
 
     static byte[] encode(CompactResult result) {

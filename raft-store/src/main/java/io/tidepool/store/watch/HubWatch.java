@@ -72,8 +72,22 @@ final class HubWatch implements Watch {
                 return caughtUp;
             }
             if (System.nanoTime() - deadline > 0) {
+                // A catch-up that found its history compacted cancelled this watch: say so even
+                // when it took the whole timeout, rather than return an empty poll.
+                throwIfCancelled();
                 return List.of();
             }
+        }
+    }
+
+    private void throwIfCancelled() {
+        hub.lock.lock();
+        try {
+            if (cancelReason != null) {
+                throw new WatchCancelledException(cancelReason, nextRevision);
+            }
+        } finally {
+            hub.lock.unlock();
         }
     }
 

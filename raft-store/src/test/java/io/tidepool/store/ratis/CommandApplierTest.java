@@ -73,6 +73,30 @@ class CommandApplierTest {
         }
     }
 
+    /**
+     * Group commit changes nothing a client or a watch can see: transactions applied as one batch
+     * entry leave the same keys, history and revisions, and give the same results, as the same
+     * transactions applied one entry each (only the applied log index differs).
+     */
+    @Property(tries = 25)
+    void aBatchAppliesExactlyAsItsTransactionsOneEntryEach(@ForAll("commands") List<Command> commands)
+            throws IOException {
+        List<Txn> txns = commands.stream().filter(Command.Write.class::isInstance)
+                .map(command -> ((Command.Write) command).txn()).toList();
+        if (txns.isEmpty()) {
+            return;
+        }
+        try (RocksState single = RocksState.open(dir.resolve("single"));
+             RocksState batched = RocksState.open(dir.resolve("batched"))) {
+            List<TxnResult> singleResults = applyAll(single, txns.stream().map(Command.Write::new)
+                    .map(Command.class::cast).toList(), 0).stream().map(ReplyCodec::decodeTxn).toList();
+            List<TxnResult> batchResults = ReplyCodec.decodeBatch(apply(batched, new Command.Batch(txns),
+                    txns.size()));
+            assertThat(batchResults).isEqualTo(singleResults);
+            assertThat(dump(batched)).isEqualTo(dump(single));
+        }
+    }
+
     @Property(tries = 1)
     void aFailedCompareAndAMissingDeleteLeaveTheRevision() throws IOException {
         try (RocksState state = RocksState.open(dir.resolve("state"))) {

@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +40,7 @@ class SnapshotInstallTest {
             cluster.awaitRevisionEverywhere(from);
             cluster.stopNode(laggingId);
 
-            writeConcurrently(leader, 4 * THRESHOLD);
+            writeOneByOne(leader, 4 * THRESHOLD);
             long revision = leader.currentRevision();
             assertThat(leader.status().snapshotIndex()).as("the leader snapshotted").isGreaterThan(from);
 
@@ -85,21 +82,14 @@ class SnapshotInstallTest {
         return events;
     }
 
-    private static void writeConcurrently(RatisStore node, int writes) throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(8);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            int writer = w;
-            futures.add(writers.submit(() -> {
-                for (int i = writer; i < writes; i += 8) {
-                    node.put("install/" + i, bytes("value " + i));
-                }
-            }));
+    /**
+     * One writer, so that every put is a log entry of its own (concurrent ones would share entries,
+     * see TxnBatcher) and the log outgrows the snapshot threshold several times.
+     */
+    private static void writeOneByOne(RatisStore node, int writes) {
+        for (int i = 0; i < writes; i++) {
+            node.put("install/" + i, bytes("value " + i));
         }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        writers.shutdown();
     }
 
     private static byte[] bytes(String text) {

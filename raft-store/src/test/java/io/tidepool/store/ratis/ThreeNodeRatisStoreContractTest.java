@@ -1,5 +1,6 @@
 package io.tidepool.store.ratis;
 
+import io.tidepool.store.Await;
 import io.tidepool.store.Store;
 import io.tidepool.store.StoreContract;
 import io.tidepool.store.WatchCollector;
@@ -25,6 +26,14 @@ class ThreeNodeRatisStoreContractTest extends StoreContract {
     @Override
     protected void closeStore(Store store) {
         cluster.close();
+    }
+
+    /** The follower under test applies a write shortly after the leader acknowledged it. */
+    @Override
+    protected void awaitServedLocally(long revision) {
+        RatisStore follower = (RatisStore) store();
+        Await.until(WAIT, follower.nodeId() + " to apply revision " + revision,
+                () -> follower.status().revision() >= revision);
     }
 
     @Test

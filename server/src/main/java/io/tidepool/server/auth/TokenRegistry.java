@@ -1,6 +1,5 @@
 package io.tidepool.server.auth;
 
-import io.tidepool.store.KeyValue;
 import io.tidepool.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,34 +9,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tokens the API accepts, kept in the store as SHA-256 hashes under {@link #PREFIX} (never in
- * plain text), so that a token made on one node works on every node of the cluster.
+ * The tokens the API accepts, kept in the store under {@link #PREFIX} by their SHA-256 hash (never
+ * in plain text), so that a token made on one node works on every node of the cluster. A token this
+ * node has not seen yet costs one linearizable read; a budget on such reads keeps a client that
+ * guesses tokens from loading the store.
  */
 public final class TokenRegistry {
     public static final String PREFIX = "/tidepool/system/tokens/";
-    // A wrong token makes the registry re-read the store at most this often, so bad clients cannot load it.
-    private static final Duration REFRESH_AT_MOST_EVERY = Duration.ofSeconds(1);
+    static final int LOOKUPS_PER_SECOND = 20;
 
     private final Store store;
     private final Clock clock;
-    private final AtomicReference<Set<String>> acceptedHashes = new AtomicReference<>(Set.of());
-    private volatile Instant lastRefresh = Instant.EPOCH;
+    private final Set<String> knownHashes = ConcurrentHashMap.newKeySet();
+    private Instant budgetSecond = Instant.EPOCH;
+    private int lookupsThisSecond;
 
     public TokenRegistry(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
-    /** Registers a token under a name (e.g. {@code admin-n1}); idempotent. */
-    public void register(String name, String token) {
-        byte[] hash = hash(token).getBytes(StandardCharsets.UTF_8);
-        store.get(PREFIX + name)
-                .filter(kv -> MessageDigest.isEqual(kv.value(), hash))
-                .ifPresentOrElse(kv -> { }, () -> store.put(PREFIX + name, hash));
-        refresh();
+    /** Registers a token, naming its owner (e.g. {@code admin-n1}) in the stored value; idempotent. */
+    public void register(String owner, String token) {
+        String hash = hash(token);
+        if (store.get(PREFIX + hash).isEmpty()) {
+            store.put(PREFIX + hash, owner.getBytes(StandardCharsets.UTF_8));
+        }
+        knownHashes.add(hash);
     }
 
     public boolean accepts(String token) {
@@ -45,23 +46,23 @@ public final class TokenRegistry {
             return false;
         }
         String hash = hash(token);
-        if (acceptedHashes.get().contains(hash)) {
+        if (knownHashes.contains(hash)) {
             return true;
         }
-        Instant now = clock.instant();
-        if (Duration.between(lastRefresh, now).compareTo(REFRESH_AT_MOST_EVERY) < 0) {
+        if (!takeLookup() || store.get(PREFIX + hash).isEmpty()) {
             return false;
         }
-        refresh();
-        return acceptedHashes.get().contains(hash);
+        knownHashes.add(hash);
+        return true;
     }
 
-    private synchronized void refresh() {
-        lastRefresh = clock.instant();
-        acceptedHashes.set(store.range(PREFIX).items().stream()
-                .map(KeyValue::value)
-                .map(v -> new String(v, StandardCharsets.UTF_8))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    private synchronized boolean takeLookup() {
+        Instant now = clock.instant();
+        if (Duration.between(budgetSecond, now).compareTo(Duration.ofSeconds(1)) >= 0) {
+            budgetSecond = now;
+            lookupsThisSecond = 0;
+        }
+        return lookupsThisSecond++ < LOOKUPS_PER_SECOND;
     }
 
     static String hash(String token) {
