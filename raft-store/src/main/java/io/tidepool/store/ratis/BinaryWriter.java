@@ -9,7 +9,7 @@ final class BinaryWriter {
     private int size;
 
     BinaryWriter(int initialCapacity) {
-        buffer = new byte[Math.max(16, initialCapacity)];
+        buffer = new byte[initialCapacity];
     }
 
     BinaryWriter writeByte(int value) {
@@ -59,8 +59,9 @@ final class BinaryWriter {
         return this;
     }
 
+    /** The bytes written; no copy when the writer was sized exactly (the codecs size their records so). */
     byte[] toByteArray() {
-        return Arrays.copyOf(buffer, size);
+        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
     }
 
     private void ensure(int more) {

@@ -11,6 +11,7 @@ import org.rocksdb.WriteBatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,24 +47,25 @@ final class CommandApplier {
         Revisions revisions = state.revisions();
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(StateLayout.APPLIED, StateLayout.encodeApplied(term, index));
-            Applied applied;
             if (command instanceof Command.Compact compact) {
-                applied = applyCompact(compact.revision(), revisions, batch);
-            } else {
-                Entry entry = new Entry(state, batch, revisions.current());
-                if (command instanceof Command.Write write) {
-                    applied = new Applied(ReplyCodec.encode(entry.apply(write.txn())), entry.changes);
-                } else {
-                    List<TxnResult> results = new ArrayList<>();
-                    for (Txn txn : ((Command.Batch) command).txns()) {
-                        results.add(entry.apply(txn));
-                    }
-                    applied = new Applied(ReplyCodec.encodeBatch(results), entry.changes);
-                }
-                entry.finish();
+                Applied applied = applyCompact(compact.revision(), revisions, batch);
+                state.write(batch, List.of());
+                return applied;
             }
-            state.write(batch);
-            return applied;
+            Entry entry = new Entry(state, batch, revisions.current());
+            byte[] reply;
+            if (command instanceof Command.Write write) {
+                reply = ReplyCodec.encode(entry.apply(write.txn()));
+            } else {
+                List<Txn> txns = ((Command.Batch) command).txns();
+                List<TxnResult> results = new ArrayList<>(txns.size());
+                for (Txn txn : txns) {
+                    results.add(entry.apply(txn));
+                }
+                reply = ReplyCodec.encodeBatch(results);
+            }
+            entry.finish();
+            return new Applied(reply, entry.changes);
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("cannot build the write batch: " + e.getMessage(), e));
         } catch (IOException e) {
@@ -75,7 +77,7 @@ final class CommandApplier {
     static void recordApplied(RocksState state, long term, long index) {
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(StateLayout.APPLIED, StateLayout.encodeApplied(term, index));
-            state.write(batch);
+            state.write(batch, List.of());
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("cannot build the write batch: " + e.getMessage(), e));
         } catch (IOException e) {
@@ -84,13 +86,14 @@ final class CommandApplier {
     }
 
     /**
-     * The transactions of one entry: their writes go to the entry's batch, and reads see them
-     * through {@code written} before they reach RocksDB (a deleted key maps to null).
+     * The transactions of one entry: their writes go to the entry's batch, and they see one another's
+     * writes through {@code written} (a deleted key maps to an update without revisions) before the
+     * batch reaches RocksDB and the key index. Only the key index is read: never a value.
      */
     private static final class Entry {
         private final RocksState state;
         private final WriteBatch batch;
-        private final Map<String, KeyValue> written = new HashMap<>();
+        private final Map<String, RocksState.KeyUpdate> written = new HashMap<>();
         private final List<Change> changes = new ArrayList<>();
         private final long firstRevision;
         private long revision;
@@ -105,7 +108,10 @@ final class CommandApplier {
         TxnResult apply(Txn txn) throws RocksDBException {
             boolean succeeded = true;
             for (Compare compare : txn.compares()) {
-                if (!compare.holdsFor(current(compare.key()))) {
+                KeyIndex.Entry current = current(compare.key());
+                boolean holds = current == null ? compare.holdsFor(0, 0, 0)
+                        : compare.holdsFor(current.createRevision(), current.modRevision(), current.version());
+                if (!holds) {
                     succeeded = false;
                     break;
                 }
@@ -113,20 +119,21 @@ final class CommandApplier {
             long writeRevision = revision + 1;
             List<WatchEvent> events = new ArrayList<>();
             for (Op op : succeeded ? txn.success() : txn.failure()) {
-                KeyValue existing = current(op.key());
+                String key = op.key();
+                KeyIndex.Entry existing = current(key);
+                byte[] utf8 = utf8(key);
                 if (op instanceof Op.Put put) {
-                    KeyValue kv = existing == null
-                            ? new KeyValue(put.key(), put.value(), writeRevision, writeRevision, 1)
-                            : new KeyValue(put.key(), put.value(), existing.createRevision(), writeRevision,
-                                    existing.version() + 1);
-                    batch.put(StateLayout.keyOf(put.key()), StateLayout.encodeValue(kv));
-                    written.put(put.key(), kv);
-                    events.add(new WatchEvent(WatchEvent.Type.PUT, kv));
+                    KeyIndex.Entry entry = existing == null ? new KeyIndex.Entry(writeRevision, writeRevision, 1)
+                            : new KeyIndex.Entry(existing.createRevision(), writeRevision, existing.version() + 1);
+                    batch.put(StateLayout.keyOf(utf8), StateLayout.encodeValue(entry, put.value()));
+                    written.put(key, new RocksState.KeyUpdate(utf8, entry));
+                    events.add(new WatchEvent(WatchEvent.Type.PUT, new KeyValue(key, put.value(),
+                            entry.createRevision(), writeRevision, entry.version())));
                 } else if (existing != null) {
-                    batch.delete(StateLayout.keyOf(op.key()));
-                    written.put(op.key(), null);
+                    batch.delete(StateLayout.keyOf(utf8));
+                    written.put(key, new RocksState.KeyUpdate(utf8, null));
                     events.add(new WatchEvent(WatchEvent.Type.DELETE,
-                            new KeyValue(op.key(), null, existing.createRevision(), writeRevision, 0)));
+                            new KeyValue(key, null, existing.createRevision(), writeRevision, 0)));
                 }
             }
             if (events.isEmpty()) {
@@ -138,14 +145,22 @@ final class CommandApplier {
             return new TxnResult(succeeded, writeRevision);
         }
 
-        void finish() throws RocksDBException {
+        /** Writes the batch; the state then brings its key index up to date with it. */
+        void finish() throws RocksDBException, IOException {
             if (revision != firstRevision) {
                 batch.put(StateLayout.REVISION, StateLayout.encodeLong(revision));
             }
+            state.write(batch, written.values());
         }
 
-        private KeyValue current(String key) {
-            return written.containsKey(key) ? written.get(key) : state.get(key).orElse(null);
+        private KeyIndex.Entry current(String key) {
+            RocksState.KeyUpdate update = written.get(key);
+            return update != null ? update.entry() : state.indexed(utf8(key));
+        }
+
+        private byte[] utf8(String key) {
+            RocksState.KeyUpdate update = written.get(key);
+            return update != null ? update.key() : key.getBytes(StandardCharsets.UTF_8);
         }
     }
 

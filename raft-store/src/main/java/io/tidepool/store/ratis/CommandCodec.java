@@ -4,6 +4,7 @@ import io.tidepool.store.Compare;
 import io.tidepool.store.Op;
 import io.tidepool.store.Txn;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,16 @@ final class CommandCodec {
     }
 
     static Command decodeCommand(byte[] bytes) {
-        BinaryReader in = open(bytes);
+        return decodeCommand(new BinaryReader(bytes));
+    }
+
+    /** Decodes in place: only keys and values are copied out of {@code bytes}. */
+    static Command decodeCommand(ByteBuffer bytes) {
+        return decodeCommand(new BinaryReader(bytes));
+    }
+
+    private static Command decodeCommand(BinaryReader in) {
+        checkFormat(in);
         int type = in.readByte();
         Command command = switch (type) {
             case WRITE -> new Command.Write(readTxn(in));
@@ -92,8 +102,9 @@ final class CommandCodec {
         return out.toByteArray();
     }
 
-    static Query decodeQuery(byte[] bytes) {
-        BinaryReader in = open(bytes);
+    static Query decodeQuery(ByteBuffer bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        checkFormat(in);
         int type = in.readByte();
         Query query = switch (type) {
             case GET -> new Query.Get(in.readString());
@@ -105,24 +116,21 @@ final class CommandCodec {
         return query;
     }
 
-    private static BinaryReader open(byte[] bytes) {
-        BinaryReader in = new BinaryReader(bytes);
+    private static void checkFormat(BinaryReader in) {
         int format = in.readByte();
         if (format != FORMAT) {
             throw new IllegalArgumentException("unknown format " + format + "; this node reads format " + FORMAT);
         }
-        return in;
     }
 
     private static Command.Batch readBatch(BinaryReader in) {
         int count = in.readCount();
         List<Txn> txns = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            byte[] bytes = in.readBytes();
-            if (bytes == null) {
+            BinaryReader txn = in.readNested();
+            if (txn == null) {
                 throw new IllegalArgumentException("malformed batch: a missing transaction");
             }
-            BinaryReader txn = new BinaryReader(bytes);
             txns.add(readTxn(txn));
             txn.expectEnd();
         }
