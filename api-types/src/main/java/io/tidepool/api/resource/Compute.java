@@ -1,20 +1,37 @@
 package io.tidepool.api.resource;
 
 import io.tidepool.api.quantity.Cu;
+import java.util.List;
 
 /** One running instance of an endpoint on a host. Written by controllers, never by manifests. */
 public record Compute(ObjectMeta metadata, Spec spec, Status status) implements Resource {
 
-    /** @param epoch fencing token: a host may only run the compute of the newest epoch it was given */
-    public record Spec(String endpoint, String host, Cu cu, Role role, long epoch) {
+    /**
+     * @param cu       the size the host must provide: granted by admission when it grows; lowered by
+     *                 autoscale, and released from the host's ledger only once the host confirms it
+     * @param epoch    fencing token: the endpoint's epoch when this compute was placed; only the
+     *                 compute of the endpoint's current epoch may serve as its primary
+     * @param postgres the Postgres version and settings this compute runs with; a difference from
+     *                 the endpoint's that needs a restart is what planned restarts act on
+     */
+    public record Spec(String endpoint, String host, Cu cu, Role role, long epoch, Endpoint.Postgres postgres) {
     }
 
     public enum Role { primary, replacement }
 
     public enum Phase { Pending, Starting, Running, Stopping, Stopped, Failed }
 
-    /** What the driver and the guest confirmed, which may lag the spec. */
-    public record Status(Phase phase, Cu cu, String address) {
+    /**
+     * What the host agent observed, which may lag the spec.
+     *
+     * @param cu   the size the driver and the guest confirmed
+     * @param warm whether the compute has loaded the pages its endpoint needs (a replacement is
+     *             switched to only once warm)
+     */
+    public record Status(Phase phase, Cu cu, String address, Boolean warm, List<Condition> conditions) {
+        public Status {
+            conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        }
     }
 
     @Override

@@ -41,8 +41,13 @@ public record Endpoint(ObjectMeta metadata, Spec spec, Status status) implements
     public record Decision(Instant at, Cu fromCu, Cu toCu, String explanation) {
     }
 
+    /**
+     * @param compute           the name of the primary compute, if one is placed
+     * @param epoch             goes up by one each time a primary is placed on a new host (fencing)
+     * @param resumeRequestedAt when a client last asked a suspended endpoint to wake up
+     */
     public record Status(Phase phase, String host, Cu cu, String address, List<Condition> conditions,
-                         Decision lastDecision) {
+                         Decision lastDecision, String compute, Long epoch, Instant resumeRequestedAt) {
         public Status {
             conditions = conditions == null ? List.of() : List.copyOf(conditions);
         }

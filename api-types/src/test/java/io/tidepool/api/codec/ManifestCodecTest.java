@@ -151,7 +151,7 @@ class ManifestCodecTest {
                 new Endpoint.ComputeRange(Cu.QUARTER, Cu.ofQuarters(10)), new Endpoint.Postgres("15", Map.of()),
                 Duration.ofMinutes(5), new RestartWindow(List.of(DayOfWeek.SATURDAY), LocalTime.of(2, 0), Duration.ofMinutes(90),
                         ZoneId.of("Europe/Berlin"))),
-                new Endpoint.Status(Endpoint.Phase.Running, null, Cu.ofWhole(2), null, List.of(), null));
+                new Endpoint.Status(Endpoint.Phase.Running, null, Cu.ofWhole(2), null, List.of(), null, null, null, null));
 
         assertThat(codec.toYaml(endpoint)).isEqualTo("""
                 apiVersion: tidepool.io/v1

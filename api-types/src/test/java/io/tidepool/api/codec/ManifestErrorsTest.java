@@ -69,7 +69,7 @@ class ManifestErrorsTest {
                 "m.yaml:3:24: Endpoint/shop: metadata.lables: unknown field \"lables\": expected one of name, labels,"
                         + " annotations, resourceVersion, createRevision, creationTimestamp; did you mean labels?",
                 "m.yaml:8:26: Endpoint/shop: status.healthy: unknown field \"healthy\": expected one of phase, host, cu,"
-                        + " address, conditions, lastDecision",
+                        + " address, conditions, lastDecision, compute, epoch, resumeRequestedAt",
                 "m.yaml:9:1: Endpoint/shop: extra: unknown field \"extra\": expected one of apiVersion, kind, metadata,"
                         + " spec, status");
     }

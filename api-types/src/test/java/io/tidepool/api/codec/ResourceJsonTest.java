@@ -33,7 +33,7 @@ class ResourceJsonTest {
     @Test
     void readsAnyKindWhenNoTypeIsGiven() {
         Compute compute = new Compute(ObjectMeta.named("shop-1"),
-                new Compute.Spec("shop", "h1", Cu.ofWhole(1), Compute.Role.primary, 7), null);
+                new Compute.Spec("shop", "h1", Cu.ofWhole(1), Compute.Role.primary, 7, null), null);
 
         assertThat(ResourceJson.decode(ResourceJson.encode(compute))).isEqualTo(compute);
     }

@@ -65,18 +65,26 @@ public final class ArbitraryResources {
         Arbitrary<Endpoint.Decision> decision = Combinators.combine(instants().injectNull(NULL_SHARE),
                 cus().injectNull(NULL_SHARE), cus().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE))
                 .as(Endpoint.Decision::new);
+        Arbitrary<List<Object>> placement = Combinators.combine(text().injectNull(NULL_SHARE),
+                Arbitraries.longs().greaterOrEqual(0).injectNull(NULL_SHARE), instants().injectNull(NULL_SHARE))
+                .as((name, epoch, resume) -> java.util.Arrays.asList(name, epoch, resume));
         Arbitrary<Endpoint.Status> status = Combinators.combine(Arbitraries.of(Endpoint.Phase.class).injectNull(NULL_SHARE),
                 text().injectNull(NULL_SHARE), cus().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE), conditions(),
-                decision.injectNull(NULL_SHARE)).as(Endpoint.Status::new);
+                decision.injectNull(NULL_SHARE), placement).as((phase, host, cu, address, conditions, last, p) ->
+                new Endpoint.Status(phase, host, cu, address, conditions, last, (String) p.get(0), (Long) p.get(1),
+                        (java.time.Instant) p.get(2)));
         return Combinators.combine(metadata(), spec.injectNull(NULL_SHARE), status.injectNull(0.5)).as(Endpoint::new);
     }
 
     public static Arbitrary<Compute> computes() {
+        Arbitrary<Endpoint.Postgres> postgres = Combinators.combine(text().injectNull(NULL_SHARE),
+                textMaps(text(), text(), 4).injectNull(NULL_SHARE)).as(Endpoint.Postgres::new);
         Arbitrary<Compute.Spec> spec = Combinators.combine(text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE),
                 cus().injectNull(NULL_SHARE), Arbitraries.of(Compute.Role.class).injectNull(NULL_SHARE),
-                Arbitraries.longs()).as(Compute.Spec::new);
+                Arbitraries.longs(), postgres.injectNull(NULL_SHARE)).as(Compute.Spec::new);
         Arbitrary<Compute.Status> status = Combinators.combine(Arbitraries.of(Compute.Phase.class).injectNull(NULL_SHARE),
-                cus().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE)).as(Compute.Status::new);
+                cus().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE), Arbitraries.of(true, false).injectNull(NULL_SHARE),
+                conditions()).as(Compute.Status::new);
         return Combinators.combine(metadata(), spec.injectNull(NULL_SHARE), status.injectNull(0.5)).as(Compute::new);
     }
 

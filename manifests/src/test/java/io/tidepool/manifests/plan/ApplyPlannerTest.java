@@ -64,6 +64,6 @@ class ApplyPlannerTest {
     }
 
     private static Endpoint withStatus(Resource endpoint, String cu) {
-        return ((Endpoint) endpoint).withStatus(new Endpoint.Status(Endpoint.Phase.Running, "h1", Cu.parse(cu), null, null, null));
+        return ((Endpoint) endpoint).withStatus(new Endpoint.Status(Endpoint.Phase.Running, "h1", Cu.parse(cu), null, null, null, null, null, null));
     }
 }

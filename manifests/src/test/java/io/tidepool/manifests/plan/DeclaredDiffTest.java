@@ -22,7 +22,7 @@ class DeclaredDiffTest {
     @Test
     void isEmptyWhenOnlyStatusAndRevisionsDiffer() {
         Endpoint live = ApplyPlannerTest.endpoint("shop", "2", Map.of());
-        live = live.withStatus(new Endpoint.Status(Endpoint.Phase.Running, "h1", Cu.ofWhole(1), null, null, null));
+        live = live.withStatus(new Endpoint.Status(Endpoint.Phase.Running, "h1", Cu.ofWhole(1), null, null, null, null, null, null));
         live = live.withMetadata(live.metadata().withRevisions(9, 3));
 
         assertThat(diff.between(live, ApplyPlannerTest.endpoint("shop", "2", Map.of()))).isEmpty();

@@ -1,0 +1,2 @@
+/** What host agents and the control plane tell each other, besides the resources themselves. */
+package io.tidepool.api.agent;
