@@ -24,16 +24,10 @@ public record Compare(String key, Target target, Operator operator, long value) 
 
     /** Whether the condition holds for {@code current}, which is null when the key does not exist. */
     public boolean holdsFor(KeyValue current) {
-        return current == null ? holdsFor(0, 0, 0)
-                : holdsFor(current.createRevision(), current.modRevision(), current.version());
-    }
-
-    /** Whether the condition holds for a key with these revisions (all 0 when the key does not exist). */
-    public boolean holdsFor(long createRevision, long modRevision, long version) {
-        long actual = switch (target) {
-            case CREATE_REVISION -> createRevision;
-            case MOD_REVISION -> modRevision;
-            case VERSION -> version;
+        long actual = current == null ? 0 : switch (target) {
+            case CREATE_REVISION -> current.createRevision();
+            case MOD_REVISION -> current.modRevision();
+            case VERSION -> current.version();
         };
         return switch (operator) {
             case EQUAL -> actual == value;

@@ -1,16 +1,11 @@
 package io.tidepool.store.ratis;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/**
- * Reads what {@link BinaryWriter} wrote; malformed input throws {@link IllegalArgumentException}.
- * Reads straight from the buffer it is given (a log entry's bytes need no copy first): only the
- * byte arrays and strings it returns are copies.
- */
+/** Reads what {@link BinaryWriter} wrote; malformed input throws {@link IllegalArgumentException}. */
 final class BinaryReader {
-    private final ByteBuffer buffer;
-    private final int limit;
+    private final byte[] buffer;
     private int position;
 
     BinaryReader(byte[] buffer) {
@@ -18,25 +13,13 @@ final class BinaryReader {
     }
 
     BinaryReader(byte[] buffer, int offset) {
-        this(ByteBuffer.wrap(buffer), offset, buffer.length);
-    }
-
-    /** Reads {@code buffer} from its position to its limit; the buffer's own position is left alone. */
-    BinaryReader(ByteBuffer buffer) {
-        this(buffer, buffer.position(), buffer.limit());
-    }
-
-    private BinaryReader(ByteBuffer buffer, int position, int limit) {
-        // Absolute reads are big-endian whatever order the buffer was handed over in.
-        this.buffer = buffer.order() == java.nio.ByteOrder.BIG_ENDIAN ? buffer
-                : buffer.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
-        this.position = position;
-        this.limit = limit;
+        this.buffer = buffer;
+        this.position = offset;
     }
 
     int readByte() {
         require(1);
-        return buffer.get(position++);
+        return buffer[position++];
     }
 
     boolean readBoolean() {
@@ -49,89 +32,58 @@ final class BinaryReader {
 
     int readInt() {
         require(4);
-        int value = buffer.getInt(position);
-        position += 4;
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            value = (value << 8) | (buffer[position++] & 0xFF);
+        }
         return value;
     }
 
     long readLong() {
         require(8);
-        long value = buffer.getLong(position);
-        position += 8;
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (buffer[position++] & 0xFF);
+        }
         return value;
     }
 
     byte[] readBytes() {
-        int length = readLength();
+        int length = readInt();
         if (length == -1) {
             return null;
         }
-        byte[] value = new byte[length];
-        buffer.get(position, value);
+        if (length < 0) {
+            throw new IllegalArgumentException("malformed length " + length);
+        }
+        require(length);
+        byte[] value = Arrays.copyOfRange(buffer, position, position + length);
         position += length;
         return value;
     }
 
     String readString() {
-        int length = readLength();
-        if (length == -1) {
-            return null;
-        }
-        String value;
-        if (buffer.hasArray()) {
-            value = new String(buffer.array(), buffer.arrayOffset() + position, length, StandardCharsets.UTF_8);
-        } else {
-            byte[] bytes = new byte[length];
-            buffer.get(position, bytes);
-            value = new String(bytes, StandardCharsets.UTF_8);
-        }
-        position += length;
-        return value;
-    }
-
-    /**
-     * A reader of the next length-prefixed field ({@link BinaryWriter#writeBytes}) in place, without
-     * copying it; null when the field was written as null.
-     */
-    BinaryReader readNested() {
-        int length = readLength();
-        if (length == -1) {
-            return null;
-        }
-        BinaryReader nested = new BinaryReader(buffer, position, position + length);
-        position += length;
-        return nested;
+        byte[] bytes = readBytes();
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Counts that size collections must be plausible for the bytes left, so garbage cannot allocate much. */
     int readCount() {
         int count = readInt();
-        if (count < 0 || count > limit - position) {
+        if (count < 0 || count > buffer.length - position) {
             throw new IllegalArgumentException("malformed count " + count);
         }
         return count;
     }
 
     void expectEnd() {
-        if (position != limit) {
-            throw new IllegalArgumentException("malformed: " + (limit - position) + " trailing bytes");
+        if (position != buffer.length) {
+            throw new IllegalArgumentException("malformed: " + (buffer.length - position) + " trailing bytes");
         }
-    }
-
-    private int readLength() {
-        int length = readInt();
-        if (length == -1) {
-            return -1;
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("malformed length " + length);
-        }
-        require(length);
-        return length;
     }
 
     private void require(int bytes) {
-        if (bytes > limit - position) {
+        if (bytes > buffer.length - position) {
             throw new IllegalArgumentException("malformed: truncated after " + position + " bytes");
         }
     }

@@ -9,7 +9,7 @@ final class BinaryWriter {
     private int size;
 
     BinaryWriter(int initialCapacity) {
-        buffer = new byte[initialCapacity];
+        buffer = new byte[Math.max(16, initialCapacity)];
     }
 
     BinaryWriter writeByte(int value) {
@@ -59,9 +59,8 @@ final class BinaryWriter {
         return this;
     }
 
-    /** The bytes written; no copy when the writer was sized exactly (the codecs size their records so). */
     byte[] toByteArray() {
-        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+        return Arrays.copyOf(buffer, size);
     }
 
     private void ensure(int more) {

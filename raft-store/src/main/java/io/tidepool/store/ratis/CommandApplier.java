@@ -11,7 +11,6 @@ import org.rocksdb.WriteBatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,25 +46,24 @@ final class CommandApplier {
         Revisions revisions = state.revisions();
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(StateLayout.APPLIED, StateLayout.encodeApplied(term, index));
+            Applied applied;
             if (command instanceof Command.Compact compact) {
-                Applied applied = applyCompact(compact.revision(), revisions, batch);
-                state.write(batch, List.of());
-                return applied;
-            }
-            Entry entry = new Entry(state, batch, revisions.current());
-            byte[] reply;
-            if (command instanceof Command.Write write) {
-                reply = ReplyCodec.encode(entry.apply(write.txn()));
+                applied = applyCompact(compact.revision(), revisions, batch);
             } else {
-                List<Txn> txns = ((Command.Batch) command).txns();
-                List<TxnResult> results = new ArrayList<>(txns.size());
-                for (Txn txn : txns) {
-                    results.add(entry.apply(txn));
+                Entry entry = new Entry(state, batch, revisions.current());
+                if (command instanceof Command.Write write) {
+                    applied = new Applied(ReplyCodec.encode(entry.apply(write.txn())), entry.changes);
+                } else {
+                    List<TxnResult> results = new ArrayList<>();
+                    for (Txn txn : ((Command.Batch) command).txns()) {
+                        results.add(entry.apply(txn));
+                    }
+                    applied = new Applied(ReplyCodec.encodeBatch(results), entry.changes);
                 }
-                reply = ReplyCodec.encodeBatch(results);
+                entry.finish();
             }
-            entry.finish();
-            return new Applied(reply, entry.changes);
+            state.write(batch);
+            return applied;
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("cannot build the write batch: " + e.getMessage(), e));
         } catch (IOException e) {
@@ -77,7 +75,7 @@ final class CommandApplier {
     static void recordApplied(RocksState state, long term, long index) {
         try (WriteBatch batch = new WriteBatch()) {
             batch.put(StateLayout.APPLIED, StateLayout.encodeApplied(term, index));
-            state.write(batch, List.of());
+            state.write(batch);
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("cannot build the write batch: " + e.getMessage(), e));
         } catch (IOException e) {
@@ -86,14 +84,13 @@ final class CommandApplier {
     }
 
     /**
-     * The transactions of one entry: their writes go to the entry's batch, and they see one another's
-     * writes through {@code written} (a deleted key maps to an update without revisions) before the
-     * batch reaches RocksDB and the key index. Only the key index is read: never a value.
+     * The transactions of one entry: their writes go to the entry's batch, and reads see them
+     * through {@code written} before they reach RocksDB (a deleted key maps to null).
      */
     private static final class Entry {
         private final RocksState state;
         private final WriteBatch batch;
-        private final Map<String, RocksState.KeyUpdate> written = new HashMap<>();
+        private final Map<String, KeyValue> written = new HashMap<>();
         private final List<Change> changes = new ArrayList<>();
         private final long firstRevision;
         private long revision;
@@ -108,10 +105,7 @@ final class CommandApplier {
         TxnResult apply(Txn txn) throws RocksDBException {
             boolean succeeded = true;
             for (Compare compare : txn.compares()) {
-                KeyIndex.Entry current = current(compare.key());
-                boolean holds = current == null ? compare.holdsFor(0, 0, 0)
-                        : compare.holdsFor(current.createRevision(), current.modRevision(), current.version());
-                if (!holds) {
+                if (!compare.holdsFor(current(compare.key()))) {
                     succeeded = false;
                     break;
                 }
@@ -119,21 +113,20 @@ final class CommandApplier {
             long writeRevision = revision + 1;
             List<WatchEvent> events = new ArrayList<>();
             for (Op op : succeeded ? txn.success() : txn.failure()) {
-                String key = op.key();
-                KeyIndex.Entry existing = current(key);
-                byte[] utf8 = utf8(key);
+                KeyValue existing = current(op.key());
                 if (op instanceof Op.Put put) {
-                    KeyIndex.Entry entry = existing == null ? new KeyIndex.Entry(writeRevision, writeRevision, 1)
-                            : new KeyIndex.Entry(existing.createRevision(), writeRevision, existing.version() + 1);
-                    batch.put(StateLayout.keyOf(utf8), StateLayout.encodeValue(entry, put.value()));
-                    written.put(key, new RocksState.KeyUpdate(utf8, entry));
-                    events.add(new WatchEvent(WatchEvent.Type.PUT, new KeyValue(key, put.value(),
-                            entry.createRevision(), writeRevision, entry.version())));
+                    KeyValue kv = existing == null
+                            ? new KeyValue(put.key(), put.value(), writeRevision, writeRevision, 1)
+                            : new KeyValue(put.key(), put.value(), existing.createRevision(), writeRevision,
+                                    existing.version() + 1);
+                    batch.put(StateLayout.keyOf(put.key()), StateLayout.encodeValue(kv));
+                    written.put(put.key(), kv);
+                    events.add(new WatchEvent(WatchEvent.Type.PUT, kv));
                 } else if (existing != null) {
-                    batch.delete(StateLayout.keyOf(utf8));
-                    written.put(key, new RocksState.KeyUpdate(utf8, null));
+                    batch.delete(StateLayout.keyOf(op.key()));
+                    written.put(op.key(), null);
                     events.add(new WatchEvent(WatchEvent.Type.DELETE,
-                            new KeyValue(key, null, existing.createRevision(), writeRevision, 0)));
+                            new KeyValue(op.key(), null, existing.createRevision(), writeRevision, 0)));
                 }
             }
             if (events.isEmpty()) {
@@ -145,22 +138,14 @@ final class CommandApplier {
             return new TxnResult(succeeded, writeRevision);
         }
 
-        /** Writes the batch; the state then brings its key index up to date with it. */
-        void finish() throws RocksDBException, IOException {
+        void finish() throws RocksDBException {
             if (revision != firstRevision) {
                 batch.put(StateLayout.REVISION, StateLayout.encodeLong(revision));
             }
-            state.write(batch, written.values());
         }
 
-        private KeyIndex.Entry current(String key) {
-            RocksState.KeyUpdate update = written.get(key);
-            return update != null ? update.entry() : state.indexed(utf8(key));
-        }
-
-        private byte[] utf8(String key) {
-            RocksState.KeyUpdate update = written.get(key);
-            return update != null ? update.key() : key.getBytes(StandardCharsets.UTF_8);
+        private KeyValue current(String key) {
+            return written.containsKey(key) ? written.get(key) : state.get(key).orElse(null);
         }
     }
 

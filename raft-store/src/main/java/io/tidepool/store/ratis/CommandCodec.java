@@ -4,7 +4,6 @@ import io.tidepool.store.Compare;
 import io.tidepool.store.Op;
 import io.tidepool.store.Txn;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,16 +67,7 @@ final class CommandCodec {
     }
 
     static Command decodeCommand(byte[] bytes) {
-        return decodeCommand(new BinaryReader(bytes));
-    }
-
-    /** Decodes in place: only keys and values are copied out of {@code bytes}. */
-    static Command decodeCommand(ByteBuffer bytes) {
-        return decodeCommand(new BinaryReader(bytes));
-    }
-
-    private static Command decodeCommand(BinaryReader in) {
-        checkFormat(in);
+        BinaryReader in = open(bytes);
         int type = in.readByte();
         Command command = switch (type) {
             case WRITE -> new Command.Write(readTxn(in));
@@ -102,9 +92,8 @@ final class CommandCodec {
         return out.toByteArray();
     }
 
-    static Query decodeQuery(ByteBuffer bytes) {
-        BinaryReader in = new BinaryReader(bytes);
-        checkFormat(in);
+    static Query decodeQuery(byte[] bytes) {
+        BinaryReader in = open(bytes);
         int type = in.readByte();
         Query query = switch (type) {
             case GET -> new Query.Get(in.readString());
@@ -116,21 +105,24 @@ final class CommandCodec {
         return query;
     }
 
-    private static void checkFormat(BinaryReader in) {
+    private static BinaryReader open(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
         int format = in.readByte();
         if (format != FORMAT) {
             throw new IllegalArgumentException("unknown format " + format + "; this node reads format " + FORMAT);
         }
+        return in;
     }
 
     private static Command.Batch readBatch(BinaryReader in) {
         int count = in.readCount();
         List<Txn> txns = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            BinaryReader txn = in.readNested();
-            if (txn == null) {
+            byte[] bytes = in.readBytes();
+            if (bytes == null) {
                 throw new IllegalArgumentException("malformed batch: a missing transaction");
             }
+            BinaryReader txn = new BinaryReader(bytes);
             txns.add(readTxn(txn));
             txn.expectEnd();
         }

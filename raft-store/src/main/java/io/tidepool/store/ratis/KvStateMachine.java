@@ -19,7 +19,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,16 +126,11 @@ final class KvStateMachine extends BaseStateMachine {
         }
     }
 
-    /**
-     * Decodes and checks a client's command on the leader, before it is logged. The decoded command
-     * rides along in the transaction's context, so that the leader's apply need not decode the same
-     * bytes again (followers decode them from their log).
-     */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         TransactionContext trx = super.startTransaction(request);
         try {
-            Command command = CommandCodec.decodeCommand(request.getMessage().getContent().asReadOnlyByteBuffer());
+            Command command = CommandCodec.decodeCommand(request.getMessage().getContent().toByteArray());
             if (command instanceof Command.Write write) {
                 Limits.checkTxn(write.txn());
             } else if (command instanceof Command.Batch batch) {
@@ -147,7 +142,6 @@ final class KvStateMachine extends BaseStateMachine {
             } else if (command instanceof Command.Compact compact) {
                 Limits.checkRevision(compact.revision());
             }
-            trx.setStateMachineContext(command);
         } catch (RuntimeException e) {
             trx.setException(e);
         }
@@ -166,9 +160,7 @@ final class KvStateMachine extends BaseStateMachine {
         }
         Command command;
         try {
-            // The leader decoded the very bytes of this entry in startTransaction.
-            command = trx.getStateMachineContext() instanceof Command decoded ? decoded
-                    : CommandCodec.decodeCommand(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            command = CommandCodec.decodeCommand(entry.getStateMachineLogEntry().getLogData().toByteArray());
         } catch (IllegalArgumentException e) {
             // Every replica reads the same bytes, so every replica refuses this entry alike.
             current.whileOpen(() -> {
@@ -184,15 +176,14 @@ final class KvStateMachine extends BaseStateMachine {
         for (CommandApplier.Change change : applied.changes()) {
             hub.publish(change.revision(), change.events());
         }
-        // The reply array is never written again, so the message may share it.
-        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(applied.reply())));
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(applied.reply())));
     }
 
     @Override
     public CompletableFuture<Message> query(Message request) {
         try {
             RocksState current = requireState();
-            Query query = CommandCodec.decodeQuery(request.getContent().asReadOnlyByteBuffer());
+            Query query = CommandCodec.decodeQuery(request.getContent().toByteArray());
             byte[] reply;
             if (query instanceof Query.Get get) {
                 Limits.checkKey(get.key());
@@ -203,7 +194,7 @@ final class KvStateMachine extends BaseStateMachine {
             } else {
                 reply = ReplyCodec.encode(current.revisions());
             }
-            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

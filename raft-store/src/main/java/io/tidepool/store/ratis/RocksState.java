@@ -26,7 +26,6 @@ import org.rocksdb.WriteOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -57,13 +56,8 @@ final class RocksState implements AutoCloseable {
             .setBlockCache(new LRUCache(BLOCK_CACHE_BYTES))
             .setFilterPolicy(new BloomFilter(10));
 
-    /** A key's revisions after a write batch, or null ones when the batch deletes the key. */
-    record KeyUpdate(byte[] key, KeyIndex.Entry entry) {
-    }
-
     private final Path dir;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final KeyIndex index;
     private Options options;
     private WriteOptions writeOptions;
     private RocksDB db;
@@ -73,7 +67,6 @@ final class RocksState implements AutoCloseable {
         this.options = options;
         this.writeOptions = writeOptions;
         this.db = db;
-        this.index = indexKeys(db);
     }
 
     static RocksState open(Path dir) throws IOException {
@@ -86,32 +79,13 @@ final class RocksState implements AutoCloseable {
                 .setCompressionType(CompressionType.NO_COMPRESSION)
                 .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
         WriteOptions writeOptions = new WriteOptions().setSync(false);
-        RocksDB db = null;
         try {
-            db = RocksDB.open(options, dir.toString());
-            return new RocksState(dir, options, writeOptions, db);
-        } catch (RocksDBException | RuntimeException e) {
-            if (db != null) {
-                db.close();
-            }
+            return new RocksState(dir, options, writeOptions, RocksDB.open(options, dir.toString()));
+        } catch (RocksDBException e) {
             options.close();
             writeOptions.close();
             throw new IOException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Builds the key index from the key records (their values are read, but not kept). */
-    private static KeyIndex indexKeys(RocksDB db) {
-        KeyIndex index = new KeyIndex();
-        byte[] prefix = {StateLayout.KEY_PREFIX};
-        try (RocksIterator it = db.newIterator()) {
-            for (it.seek(prefix); it.isValid() && it.key()[0] == StateLayout.KEY_PREFIX; it.next()) {
-                KeyIndex.Entry entry = StateLayout.decodeRevisions(it.value());
-                index.put(StateLayout.utf8KeyFrom(it.key()), entry.createRevision(), entry.modRevision(),
-                        entry.version());
-            }
-        }
-        return index;
     }
 
     Path dir() {
@@ -214,31 +188,11 @@ final class RocksState implements AutoCloseable {
         });
     }
 
-    /**
-     * The revisions of a live key (UTF-8) from the in-memory key index, or null when it does not
-     * exist; for the thread that applies entries, which alone changes the state.
-     */
-    KeyIndex.Entry indexed(byte[] key) {
-        return index.get(key);
-    }
-
-    /**
-     * Writes an applied entry's batch, then updates the key index with {@code keys}, the final
-     * revisions of every key the batch writes or deletes. Only the thread that applies entries writes.
-     */
-    void write(WriteBatch batch, Collection<KeyUpdate> keys) throws IOException {
+    void write(WriteBatch batch) throws IOException {
         lock.readLock().lock();
         try {
             requireOpen();
             db.write(writeOptions, batch);
-            for (KeyUpdate update : keys) {
-                KeyIndex.Entry entry = update.entry();
-                if (entry == null) {
-                    index.remove(update.key());
-                } else {
-                    index.put(update.key(), entry.createRevision(), entry.modRevision(), entry.version());
-                }
-            }
         } catch (RocksDBException e) {
             throw new IOException("RocksDB write failed in " + dir + ": " + e.getMessage(), e);
         } finally {
@@ -256,16 +210,6 @@ final class RocksState implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    /** The key index as a sorted map from key to revisions; for tests. */
-    java.util.SortedMap<String, KeyIndex.Entry> keyIndexForTests() {
-        return whileOpen(() -> {
-            java.util.SortedMap<String, KeyIndex.Entry> entries = new java.util.TreeMap<>();
-            index.forEach((key, create, mod, version) -> entries.put(new String(key, java.nio.charset.StandardCharsets.UTF_8),
-                    new KeyIndex.Entry(create, mod, version)));
-            return entries;
-        });
     }
 
     /** Every stored key and value in order; for tests that compare replicas byte by byte. */

@@ -28,7 +28,6 @@ final class StateLayout {
     static final byte[] APPLIED = meta("applied");
 
     private static final int RECORD_FORMAT = 1;
-    private static final int VALUE_HEADER_BYTES = 25;
     private static final int PUT = 1;
     private static final int DELETE = 2;
 
@@ -36,16 +35,7 @@ final class StateLayout {
     }
 
     static byte[] keyOf(String key) {
-        return keyOf(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static byte[] keyOf(byte[] utf8Key) {
-        return prefixed(KEY_PREFIX, utf8Key);
-    }
-
-    /** The UTF-8 bytes of the key of a key record's RocksDB key. */
-    static byte[] utf8KeyFrom(byte[] dbKey) {
-        return Arrays.copyOfRange(dbKey, 1, dbKey.length);
+        return prefixed(KEY_PREFIX, key.getBytes(StandardCharsets.UTF_8));
     }
 
     static String keyFrom(byte[] dbKey) {
@@ -68,17 +58,9 @@ final class StateLayout {
     }
 
     /** The value stored under a key: format, create revision, mod revision, version, then the raw value. */
-    static byte[] encodeValue(KeyIndex.Entry revisions, byte[] value) {
-        return new BinaryWriter(VALUE_HEADER_BYTES + value.length).writeByte(RECORD_FORMAT)
-                .writeLong(revisions.createRevision()).writeLong(revisions.modRevision())
-                .writeLong(revisions.version()).writeRaw(value).toByteArray();
-    }
-
-    /** The revisions of a stored key record, without its value. */
-    static KeyIndex.Entry decodeRevisions(byte[] stored) {
-        BinaryReader in = new BinaryReader(stored);
-        checkFormat(in.readByte());
-        return new KeyIndex.Entry(in.readLong(), in.readLong(), in.readLong());
+    static byte[] encodeValue(KeyValue kv) {
+        return new BinaryWriter(25 + kv.value().length).writeByte(RECORD_FORMAT).writeLong(kv.createRevision())
+                .writeLong(kv.modRevision()).writeLong(kv.version()).writeRaw(kv.value()).toByteArray();
     }
 
     static KeyValue decodeValue(String key, byte[] stored) {
@@ -87,23 +69,15 @@ final class StateLayout {
         long create = in.readLong();
         long mod = in.readLong();
         long version = in.readLong();
-        return new KeyValue(key, Arrays.copyOfRange(stored, VALUE_HEADER_BYTES, stored.length), create, mod, version);
+        return new KeyValue(key, Arrays.copyOfRange(stored, 25, stored.length), create, mod, version);
     }
 
     /** The change record of one revision; the events' mod revision is that revision, so it is not stored. */
     static byte[] encodeChanges(List<WatchEvent> events) {
-        byte[][] keys = new byte[events.size()][];
-        int size = 5;
-        for (int i = 0; i < keys.length; i++) {
-            KeyValue kv = events.get(i).kv();
-            keys[i] = kv.key().getBytes(StandardCharsets.UTF_8);
-            size += 1 + 4 + keys[i].length + 16 + 4 + (kv.value() == null ? 0 : kv.value().length);
-        }
-        BinaryWriter out = new BinaryWriter(size).writeByte(RECORD_FORMAT).writeInt(events.size());
-        for (int i = 0; i < keys.length; i++) {
-            WatchEvent event = events.get(i);
+        BinaryWriter out = new BinaryWriter(64).writeByte(RECORD_FORMAT).writeInt(events.size());
+        for (WatchEvent event : events) {
             KeyValue kv = event.kv();
-            out.writeByte(event.type() == WatchEvent.Type.PUT ? PUT : DELETE).writeBytes(keys[i])
+            out.writeByte(event.type() == WatchEvent.Type.PUT ? PUT : DELETE).writeString(kv.key())
                     .writeLong(kv.createRevision()).writeLong(kv.version()).writeBytes(kv.value());
         }
         return out.toByteArray();
