@@ -41,6 +41,7 @@ public final class Informer<T extends Resource> implements AutoCloseable {
     private final Map<String, Index<T>> indexes = new HashMap<>();
     private Watch watch;
     private volatile long revision;
+    private long listedRevision;
     private volatile boolean synced;
     private int relists;
 
@@ -85,7 +86,20 @@ public final class Informer<T extends Resource> implements AutoCloseable {
         } catch (WatchCancelledException | CompactedException e) {
             return relist();
         }
+        accept(events);
+        return events.size();
+    }
+
+    /**
+     * Applies events of this kind that a watch shared by several informers delivered; events at or
+     * below the revision the copy already reflects (seen by its list) are skipped.
+     */
+    public synchronized void accept(List<WatchEvent> events) {
         for (WatchEvent event : events) {
+            // One transaction's events share a revision: skip only what the list already held.
+            if (event.revision() <= listedRevision) {
+                continue;
+            }
             String name = event.kv().key().substring(ResourceKeys.prefix(kind).length());
             if (event.type() == WatchEvent.Type.PUT) {
                 apply(name, type.cast(ResourceRegistry.decode(event.kv())));
@@ -94,7 +108,19 @@ public final class Informer<T extends Resource> implements AutoCloseable {
             }
             revision = event.revision();
         }
-        return events.size();
+    }
+
+    /**
+     * Lists the kind without watching it, for an owner that feeds this informer from a shared watch
+     * through {@link #accept}; handlers hear of what changed since the copy was last current.
+     * Returns the revision of the list.
+     */
+    public synchronized long listWithoutWatch() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
+        return listFromStore().revision();
     }
 
     public Optional<T> get(String name) {
@@ -149,6 +175,15 @@ public final class Informer<T extends Resource> implements AutoCloseable {
             watch.close();
             relists++;
         }
+        Listed listed = listFromStore();
+        watch = registry.store().watch(ResourceKeys.prefix(kind), listed.revision() + 1);
+        return listed.changes();
+    }
+
+    private record Listed(long revision, int changes) {
+    }
+
+    private Listed listFromStore() {
         ResourceRegistry.Page page = registry.list(kind, null, 0);
         Map<String, T> listed = new HashMap<>();
         page.items().forEach(r -> listed.put(r.name(), type.cast(r)));
@@ -167,9 +202,9 @@ public final class Informer<T extends Resource> implements AutoCloseable {
             }
         }
         revision = page.revision();
-        watch = registry.store().watch(ResourceKeys.prefix(kind), page.revision() + 1);
+        listedRevision = page.revision();
         synced = true;
-        return changes;
+        return new Listed(page.revision(), changes);
     }
 
     private void apply(String name, T after) {

@@ -1,0 +1,41 @@
+package io.tidepool.agent;
+
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What runs computes on one host: the sim driver, and the process driver of real Postgres in
+ * cgroups. A resize is done only when the driver and the guest confirm it; a downscale the guest
+ * refuses leaves the compute at its size.
+ */
+public interface ComputeDriver {
+
+    /** Starts the compute at its spec's size; a no-op when it runs already. */
+    void start(Compute compute, Instant now);
+
+    /** Resizes a running compute: upscales are applied, downscales first asked of the guest. */
+    ResizeOutcome resize(String compute, Cu target, Instant now);
+
+    /** Stops the compute and releases what it holds on the host; its data stays. */
+    void stop(String compute, Instant now);
+
+    /** The computes this driver runs (or is starting). */
+    Set<String> running();
+
+    /** What the driver sees of a compute now; empty when it does not run it. */
+    Optional<Observed> observe(String compute, Instant now);
+
+    /** The compute's latest metrics, as its guest agent measures them. */
+    Optional<ComputeMetrics> metrics(String compute, Instant now);
+
+    record Observed(Compute.Phase phase, Cu cu, String address, boolean warm) {
+    }
+
+    /** @param applied the size the compute has after the attempt */
+    record ResizeOutcome(Cu applied, boolean refused, String explanation) {
+    }
+}

@@ -1,0 +1,155 @@
+package io.tidepool.agent;
+
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Condition;
+import io.tidepool.api.resource.Host;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The agent of one host: registers it, heartbeats with its computes' metrics, runs exactly the
+ * computes the store assigns to it through its driver, resizes them to their spec (a downscale only
+ * if the guest agrees), and reports what it observes. One {@link #step} is one round; the real agent
+ * runs steps on a timer, simulations on a manual clock.
+ *
+ * <p>Self-fencing: when the control plane has not answered for longer than the lease (shorter than
+ * the control plane's grace period), the agent stops every compute, since their replacements may be
+ * starting elsewhere. Back in contact, it runs again only what the store still assigns to it.
+ */
+public final class HostAgent {
+    public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
+
+    private final Host host;
+    private final ControlPlaneLink link;
+    private final ComputeDriver driver;
+    private final Duration lease;
+    private final Map<String, Compute.Status> reported = new HashMap<>();
+    private final Map<String, Condition> refusals = new HashMap<>();
+    private Instant lastContact;
+    private boolean registered;
+    private boolean fenced;
+
+    public HostAgent(Host host, ControlPlaneLink link, ComputeDriver driver, Duration lease) {
+        this.host = host;
+        this.link = link;
+        this.driver = driver;
+        this.lease = lease;
+    }
+
+    public String name() {
+        return host.name();
+    }
+
+    /** Whether the agent stopped its computes because it lost the control plane for longer than its lease. */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    public ComputeDriver driver() {
+        return driver;
+    }
+
+    public void step(Instant now) {
+        if (lastContact == null) {
+            lastContact = now;
+        }
+        List<Compute> assigned;
+        try {
+            if (!registered) {
+                link.register(host);
+                registered = true;
+            }
+            link.heartbeat(host.name(), now, metrics(now));
+            assigned = link.assigned(host.name());
+            lastContact = now;
+            fenced = false;
+        } catch (ControlPlaneLink.UnreachableException e) {
+            if (Duration.between(lastContact, now).compareTo(lease) > 0 && !fenced) {
+                for (String compute : List.copyOf(driver.running())) {
+                    driver.stop(compute, now);
+                }
+                reported.clear();
+                fenced = true;
+            }
+            return;
+        }
+        converge(assigned, now);
+    }
+
+    private Map<String, ComputeMetrics> metrics(Instant now) {
+        Map<String, ComputeMetrics> metrics = new HashMap<>();
+        for (String compute : driver.running()) {
+            driver.metrics(compute, now).ifPresent(m -> metrics.put(compute, m));
+        }
+        return metrics;
+    }
+
+    private void converge(List<Compute> assigned, Instant now) {
+        Set<String> wanted = new HashSet<>();
+        for (Compute compute : assigned) {
+            wanted.add(compute.name());
+            if (!driver.running().contains(compute.name())) {
+                driver.start(compute, now);
+            }
+            Optional<ComputeDriver.Observed> observed = driver.observe(compute.name(), now);
+            Cu target = compute.spec().cu();
+            if (observed.isPresent() && observed.get().phase() == Compute.Phase.Running && target != null
+                    && !target.equals(observed.get().cu())) {
+                resize(compute, observed.get().cu(), target, now);
+                observed = driver.observe(compute.name(), now);
+            }
+            observed.ifPresent(o -> report(compute, o, now));
+        }
+        for (String running : List.copyOf(driver.running())) {
+            if (!wanted.contains(running)) {
+                // Deleted, or assigned elsewhere under a newer epoch: never keep a second primary.
+                driver.stop(running, now);
+                reported.remove(running);
+                refusals.remove(running);
+            }
+        }
+        reported.keySet().retainAll(wanted);
+    }
+
+    private void resize(Compute compute, Cu from, Cu target, Instant now) {
+        Condition refusal = refusals.get(compute.name());
+        // A refused downscale is not asked again until the control plane changes its mind.
+        if (refusal != null && target.compareTo(from) < 0 && refusal.message().contains("to " + target + " CU")) {
+            return;
+        }
+        ComputeDriver.ResizeOutcome outcome = driver.resize(compute.name(), target, now);
+        if (outcome.refused()) {
+            refusals.put(compute.name(), new Condition(DOWNSCALE_REFUSED, Condition.Status.True, "WouldNotFit",
+                    "downscale " + from + " to " + target + " CU refused: " + outcome.explanation(), now));
+        } else {
+            refusals.remove(compute.name());
+        }
+    }
+
+    private void report(Compute compute, ComputeDriver.Observed observed, Instant now) {
+        List<Condition> conditions = new ArrayList<>();
+        Condition refusal = refusals.get(compute.name());
+        if (refusal != null) {
+            conditions.add(refusal);
+        }
+        Compute.Status status = new Compute.Status(observed.phase(), observed.cu(), observed.address(),
+                observed.warm(), conditions);
+        // The assigned list may lag a report the agent made: compare with both, so nothing is written twice.
+        if (Objects.equals(status, compute.status()) || Objects.equals(status, reported.get(compute.name()))) {
+            return;
+        }
+        if (link.report(compute.name(), status)) {
+            reported.put(compute.name(), status);
+        }
+    }
+}

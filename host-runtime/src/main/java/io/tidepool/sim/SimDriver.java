@@ -1,0 +1,112 @@
+package io.tidepool.sim;
+
+import io.tidepool.agent.ComputeDriver;
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.sim.workload.SimulatedUsage;
+import io.tidepool.sim.workload.Workload;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The sim driver: computes that exist only in memory, whose metrics come from a usage model (a
+ * workload per endpoint), so that a fleet of thousands of hosts scales, migrates and restarts as a
+ * real one would. Starting takes {@code startDelay}; a downscale is refused, as the guest agent
+ * refuses it, when the memory in use would not fit the new size with a margin.
+ */
+public final class SimDriver implements ComputeDriver {
+    /** The guest keeps this share of a new size free when it agrees to a downscale. */
+    public static final double DOWNSCALE_MARGIN = 0.1;
+
+    private final String host;
+    private final Function<String, Workload> workloads;
+    private final Duration startDelay;
+    private final Map<String, SimCompute> computes = new LinkedHashMap<>();
+
+    private static final class SimCompute {
+        final SimulatedUsage usage;
+        final Instant startedAt;
+        Cu cu;
+        ComputeMetrics latest;
+
+        SimCompute(SimulatedUsage usage, Cu cu, Instant startedAt) {
+            this.usage = usage;
+            this.cu = cu;
+            this.startedAt = startedAt;
+        }
+    }
+
+    /** @param workloads what each endpoint's tenant demands over time */
+    public SimDriver(String host, Function<String, Workload> workloads, Duration startDelay) {
+        this.host = host;
+        this.workloads = workloads;
+        this.startDelay = startDelay;
+    }
+
+    @Override
+    public void start(Compute compute, Instant now) {
+        computes.computeIfAbsent(compute.name(), name -> new SimCompute(
+                new SimulatedUsage(workloads.apply(compute.spec().endpoint()), now), compute.spec().cu(), now));
+    }
+
+    @Override
+    public ResizeOutcome resize(String name, Cu target, Instant now) {
+        SimCompute compute = computes.get(name);
+        if (compute == null) {
+            return new ResizeOutcome(Cu.ZERO, true, name + " does not run here");
+        }
+        if (target.compareTo(compute.cu) < 0) {
+            ComputeMetrics metrics = sample(name, compute, now);
+            long room = (long) (target.memory().value() * (1 - DOWNSCALE_MARGIN));
+            if (metrics.memoryUsedBytes() > room) {
+                return new ResizeOutcome(compute.cu, true, String.format("%.2f GiB in use does not fit %s CU with a %d%% margin",
+                        metrics.memoryUsedBytes() / (double) (1L << 30), target, (int) (DOWNSCALE_MARGIN * 100)));
+            }
+        }
+        compute.cu = target;
+        return new ResizeOutcome(target, false, "resized to " + target + " CU");
+    }
+
+    @Override
+    public void stop(String name, Instant now) {
+        computes.remove(name);
+    }
+
+    @Override
+    public Set<String> running() {
+        return java.util.Collections.unmodifiableSet(computes.keySet());
+    }
+
+    @Override
+    public Optional<Observed> observe(String name, Instant now) {
+        SimCompute compute = computes.get(name);
+        if (compute == null) {
+            return Optional.empty();
+        }
+        boolean started = !now.isBefore(compute.startedAt.plus(startDelay));
+        return Optional.of(new Observed(started ? Compute.Phase.Running : Compute.Phase.Starting, compute.cu,
+                "sim://" + host + "/" + name, started));
+    }
+
+    @Override
+    public Optional<ComputeMetrics> metrics(String name, Instant now) {
+        SimCompute compute = computes.get(name);
+        if (compute == null || now.isBefore(compute.startedAt.plus(startDelay))) {
+            return Optional.empty();
+        }
+        return Optional.of(sample(name, compute, now));
+    }
+
+    private static ComputeMetrics sample(String name, SimCompute compute, Instant now) {
+        if (compute.latest == null || !compute.latest.at().equals(now)) {
+            compute.latest = compute.usage.tick(now, compute.cu);
+        }
+        return compute.latest;
+    }
+}

@@ -1,0 +1,159 @@
+package io.tidepool.autoscale;
+
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Cell;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Condition;
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Host;
+import io.tidepool.capacity.HostCapacity;
+import io.tidepool.capacity.Ledger;
+import io.tidepool.control.Conditions;
+import io.tidepool.control.FleetCache;
+import io.tidepool.reconcile.Reconciler;
+import io.tidepool.reconcile.Result;
+import io.tidepool.registry.ResourceTxn;
+import io.tidepool.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sizes one primary compute (the key) with {@link Autoscaler}, from the goals the leader has seen
+ * in its metrics. An upscale is admitted against the host in the same transaction that raises the
+ * compute's size and the host's ledger (admission, then host, then guest: the host agent resizes
+ * once it sees the new size); the grant may be partial, in whole quarter steps. A downscale only
+ * lowers the size: the host asks the guest first, and the ledger releases the CU once the host
+ * confirms. A refused downscale puts the size back and is not tried again for the refusal backoff.
+ * Every change is written to the endpoint's {@code lastDecision} with its explanation.
+ */
+public final class AutoscaleReconciler implements Reconciler<String> {
+    private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+
+    private final FleetCache cache;
+    private final Store store;
+    private final ScalingPolicy policy;
+    private final InstantSource clock;
+    private final Map<String, GoalHistory> histories = new ConcurrentHashMap<>();
+    private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
+    private final Map<String, ScalingDecision> lastDecisions = new ConcurrentHashMap<>();
+
+    public AutoscaleReconciler(FleetCache cache, Store store, ScalingPolicy policy, InstantSource clock) {
+        this.cache = cache;
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Records a sample's goal (soft state); the caller then queues the compute. */
+    public void record(String compute, ComputeMetrics sample) {
+        GoalHistory history = histories.computeIfAbsent(compute,
+                c -> new GoalHistory(policy.stabilisationWindow(), sample.at()));
+        synchronized (history) {
+            history.record(Goal.of(sample, policy));
+        }
+    }
+
+    /** The latest decision about a compute, including holds, with its explanation (for describe). */
+    public Optional<ScalingDecision> lastDecision(String compute) {
+        return Optional.ofNullable(lastDecisions.get(compute));
+    }
+
+    @Override
+    public Result reconcile(String name) {
+        Compute compute = cache.computes.get(name).orElse(null);
+        if (compute == null) {
+            histories.remove(name);
+            refusals.remove(name);
+            lastDecisions.remove(name);
+            return Result.done();
+        }
+        Compute.Status observed = compute.status();
+        if (compute.spec().role() != Compute.Role.primary || observed == null
+                || observed.phase() != Compute.Phase.Running) {
+            return Result.done();
+        }
+        Endpoint endpoint = cache.endpoints.get(compute.spec().endpoint()).orElse(null);
+        if (endpoint == null || endpoint.spec().compute() == null) {
+            return Result.done();
+        }
+        Instant now = clock.instant();
+        Optional<Condition> refused = observed.conditions().stream()
+                .filter(c -> c.type().equals(Conditions.DOWNSCALE_REFUSED)).findFirst();
+        if (refused.isPresent() && observed.cu() != null && compute.spec().cu().compareTo(observed.cu()) < 0) {
+            // The guest said no: keep the size it runs with, and do not ask again for a while.
+            refusals.put(name, refused.get().lastTransitionTime() == null ? now : refused.get().lastTransitionTime());
+            return write(new ResourceTxn().update(compute, resized(compute, observed.cu())));
+        }
+        GoalHistory history = histories.get(name);
+        ScalingDecision decision;
+        ScalingInput input = new ScalingInput(endpoint.spec().compute().minCu(), endpoint.spec().compute().maxCu(),
+                compute.spec().cu(), observed.cu(), history == null ? new GoalHistory(policy.stabilisationWindow(), now) : history, refusals.get(name));
+        if (history == null) {
+            decision = Autoscaler.decide(policy, input, now);
+        } else {
+            synchronized (history) {
+                decision = Autoscaler.decide(policy, input, now);
+            }
+        }
+        lastDecisions.put(name, decision);
+        return switch (decision.direction()) {
+            case HOLD -> Result.done();
+            case DOWN -> write(new ResourceTxn()
+                    .update(compute, resized(compute, decision.to()))
+                    .update(endpoint, withDecision(endpoint, decision.from(), decision.to(), decision.explanation(), now)));
+            case UP -> admitUpscale(compute, endpoint, decision, now);
+        };
+    }
+
+    /** Grants what the host can give, up to the decision, in one transaction with the host's ledger. */
+    private Result admitUpscale(Compute compute, Endpoint endpoint, ScalingDecision decision, Instant now) {
+        Host host = cache.hosts.get(compute.spec().host()).orElse(null);
+        Cell cell = host == null ? null : cache.cells.get(host.spec().cell()).orElse(null);
+        if (host == null || cell == null) {
+            return Result.done();
+        }
+        Cu capacity = HostCapacity.capacity(host.spec().capacity(), cell.spec().cpuOvercommit());
+        Cu allocated = Ledger.allocated(host);
+        Cu free = allocated.compareTo(capacity) >= 0 ? Cu.ZERO : capacity.minus(allocated);
+        // What the compute holds already (it may run above its granted size) needs no new room.
+        Cu held = Ledger.holds(compute);
+        Cu needed = decision.to().compareTo(held) > 0 ? decision.to().minus(held) : Cu.ZERO;
+        Cu granted = needed.min(free);
+        Cu target = held.plus(granted).min(decision.to()).max(compute.spec().cu());
+        if (target.equals(compute.spec().cu())) {
+            lastDecisions.put(compute.name(), new ScalingDecision(ScalingDecision.Direction.HOLD, decision.from(),
+                    decision.from(), decision.explanation() + "; not admitted: " + host.name() + " has no CU free",
+                    decision.reason()));
+            return Result.done();
+        }
+        String explanation = target.equals(decision.to()) ? decision.explanation()
+                : decision.explanation() + "; admitted " + target + " CU, " + host.name() + " had " + free + " CU free";
+        Host afterHost = Ledger.withLedger(host, allocated.plus(granted), capacity);
+        return write(new ResourceTxn()
+                .update(host, afterHost)
+                .update(compute, resized(compute, target))
+                .update(endpoint, withDecision(endpoint, compute.spec().cu(), target, explanation, now)));
+    }
+
+    private Result write(ResourceTxn txn) {
+        return store.txn(txn.toTxn()).succeeded() ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    private static Compute resized(Compute compute, Cu cu) {
+        Compute.Spec s = compute.spec();
+        return new Compute(compute.metadata(), new Compute.Spec(s.endpoint(), s.host(), cu, s.role(), s.epoch(),
+                s.postgres()), compute.status());
+    }
+
+    private static Endpoint withDecision(Endpoint endpoint, Cu from, Cu to, String explanation, Instant now) {
+        Endpoint.Status s = endpoint.status();
+        Endpoint.Decision decision = new Endpoint.Decision(now, from, to, explanation);
+        return endpoint.withStatus(new Endpoint.Status(s.phase(), s.host(), s.cu(), s.address(), s.conditions(),
+                decision, s.compute(), s.epoch(), s.resumeRequestedAt()));
+    }
+}

@@ -1,0 +1,34 @@
+package io.tidepool.autoscale;
+
+import io.tidepool.api.quantity.Cu;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the autoscaler knows about one compute when it decides.
+ *
+ * @param minCu         the endpoint's lower bound
+ * @param maxCu         the endpoint's upper bound, at least minCu
+ * @param granted       the compute's {@code spec.cu}: the size admission granted
+ * @param applied       the compute's {@code status.cu}: the size its host confirmed, or null before
+ *                      the first report
+ * @param goals         the goals the leader has seen for the compute, read only
+ * @param lastRefusalAt when the guest last refused a downscale, or null if never (as far as known)
+ */
+public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt) {
+
+    public ScalingInput {
+        Objects.requireNonNull(minCu, "minCu");
+        Objects.requireNonNull(maxCu, "maxCu");
+        Objects.requireNonNull(granted, "granted");
+        Objects.requireNonNull(goals, "goals");
+        if (minCu.compareTo(maxCu) > 0) {
+            throw new IllegalArgumentException("minCu " + minCu + " is above maxCu " + maxCu);
+        }
+    }
+
+    /** {@code cu} moved into [minCu, maxCu]. */
+    public Cu clamp(Cu cu) {
+        return cu.max(minCu).min(maxCu);
+    }
+}

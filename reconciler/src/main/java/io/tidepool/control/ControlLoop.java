@@ -1,0 +1,220 @@
+package io.tidepool.control;
+
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Host;
+import io.tidepool.autoscale.AutoscaleReconciler;
+import io.tidepool.autoscale.ScalingPolicy;
+import io.tidepool.capacity.LedgerReconciler;
+import io.tidepool.endpoint.EndpointReconciler;
+import io.tidepool.health.HostHealthReconciler;
+import io.tidepool.placement.PlacementReconciler;
+import io.tidepool.reconcile.Backoff;
+import io.tidepool.reconcile.Controller;
+import io.tidepool.reconcile.Reconciler;
+import io.tidepool.reconcile.WorkQueue;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.store.Store;
+import io.tidepool.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Tidepool's controllers for one term of leadership, wired to one fleet cache: which change queues
+ * which key of which controller. Run it with worker threads ({@link #start}), or step it from a
+ * simulation ({@link #runUntilQuiet}) on a manual clock. A new term gets a new ControlLoop, so soft
+ * state is never carried over.
+ */
+public final class ControlLoop implements AutoCloseable {
+
+    /**
+     * @param grace          heartbeats missing this long make a host not ready
+     * @param resyncInterval every key is looked at again this often, whatever happened
+     */
+    public record Settings(Duration grace, Duration resyncInterval, int workersPerController, ScalingPolicy scaling) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5), 2,
+                ScalingPolicy.DEFAULT);
+    }
+
+    private final FleetCache cache;
+    private final Telemetry telemetry;
+    private final Settings settings;
+    private final Controller<String> placement;
+    private final Controller<String> ledger;
+    private final Controller<String> health;
+    private final Controller<String> endpoints;
+    private final Controller<String> autoscale;
+    private final AutoscaleReconciler autoscaler;
+    private final List<Controller<String>> controllers = new ArrayList<>();
+    private Thread pump;
+    private volatile boolean running;
+
+    public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings) {
+        this.cache = new FleetCache(new ResourceRegistry(store));
+        this.telemetry = telemetry;
+        this.settings = settings;
+        placement = controller("placement", clock, new PlacementReconciler(cache, store, clock));
+        ledger = controller("ledger", clock, new LedgerReconciler(cache, store));
+        health = controller("host-health", clock, new HostHealthReconciler(cache, store, telemetry, clock, settings.grace()));
+        endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock));
+        autoscaler = new AutoscaleReconciler(cache, store, settings.scaling(), clock);
+        autoscale = controller("autoscale", clock, autoscaler);
+        wire();
+    }
+
+    public FleetCache cache() {
+        return cache;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /** The autoscaler's latest decisions, holds included, for describe. */
+    public AutoscaleReconciler autoscaler() {
+        return autoscaler;
+    }
+
+    public List<Controller<String>> controllers() {
+        return List.copyOf(controllers);
+    }
+
+    /** Lists the fleet and queues every key once; in a simulation, call before the first step. */
+    public void prime() {
+        cache.start();
+    }
+
+    /**
+     * Pumps the cache and drains every controller until nothing is left to do now (keys due later
+     * stay queued). Returns how many reconciles it ran; throws if that does not settle, which would
+     * be a controller that keeps re-queueing itself.
+     */
+    public int runUntilQuiet() throws InterruptedException {
+        int total = 0;
+        for (int round = 0; round < 10_000; round++) {
+            int work = cache.pumpAvailable();
+            for (Controller<String> controller : controllers) {
+                int done = controller.drain();
+                work += done;
+                total += done;
+            }
+            if (work == 0) {
+                return total;
+            }
+        }
+        throw new IllegalStateException("the controllers did not settle after 10,000 rounds");
+    }
+
+    /** Queues every key of every controller again: level-triggered safety against anything missed. */
+    public void resync() {
+        cache.cells.list().forEach(c -> placement.queue().add(c.name()));
+        cache.hosts.list().forEach(h -> {
+            ledger.queue().add(h.name());
+            health.queue().add(h.name());
+        });
+        cache.endpoints.list().forEach(e -> endpoints.queue().add(e.name()));
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        cache.start();
+        pump = new Thread(this::pumpForever, "fleet-cache-pump");
+        pump.setDaemon(true);
+        pump.start();
+        controllers.forEach(c -> c.start(settings.workersPerController()));
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        controllers.forEach(Controller::close);
+        if (pump != null) {
+            pump.interrupt();
+            try {
+                pump.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cache.close();
+    }
+
+    private void pumpForever() {
+        long nextResync = System.nanoTime() + settings.resyncInterval().toNanos();
+        while (running) {
+            try {
+                cache.pump(Duration.ofMillis(200));
+                if (System.nanoTime() - nextResync > 0) {
+                    resync();
+                    nextResync = System.nanoTime() + settings.resyncInterval().toNanos();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ControlLoop.class).warn("fleet cache pump: {}", e.toString());
+            }
+        }
+    }
+
+    private Controller<String> controller(String name, InstantSource clock, Reconciler<String> reconciler) {
+        Controller<String> controller = new Controller<>(name, new WorkQueue<>(clock, Backoff.DEFAULT), reconciler);
+        controllers.add(controller);
+        return controller;
+    }
+
+    private void wire() {
+        telemetry.onMetrics((compute, sample) -> {
+            autoscaler.record(compute, sample);
+            autoscale.queue().add(compute);
+        });
+        telemetry.onHeartbeat(host -> cache.hosts.get(host)
+                .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
+                .ifPresent(h -> health.queue().add(host)));
+        cache.cells.addHandler((before, after) -> {
+            String cell = after != null ? after.name() : before.name();
+            placement.queue().add(cell);
+            cache.hosts.byIndex(FleetCache.BY_CELL, cell).forEach(h -> ledger.queue().add(h.name()));
+        });
+        cache.hosts.addHandler((before, after) -> {
+            Host host = after != null ? after : before;
+            ledger.queue().add(host.name());
+            if (before == null || after == null) {
+                health.queue().add(host.name());
+            }
+            placement.queue().add(host.spec().cell());
+        });
+        cache.endpoints.addHandler((before, after) -> {
+            Endpoint endpoint = after != null ? after : before;
+            endpoints.queue().add(endpoint.name());
+            if (endpoint.spec().cell() != null) {
+                placement.queue().add(endpoint.spec().cell());
+            }
+        });
+        cache.computes.addHandler((before, after) -> {
+            Compute compute = after != null ? after : before;
+            forHosts(before, after, host -> ledger.queue().add(host));
+            endpoints.queue().add(compute.spec().endpoint());
+            autoscale.queue().add(compute.name());
+            if (after == null) {
+                cache.endpoints.get(compute.spec().endpoint())
+                        .ifPresent(e -> placement.queue().add(e.spec().cell()));
+            }
+        });
+    }
+
+    private static void forHosts(Compute before, Compute after, Consumer<String> action) {
+        if (before != null && before.spec().host() != null) {
+            action.accept(before.spec().host());
+        }
+        if (after != null && after.spec().host() != null
+                && (before == null || !after.spec().host().equals(before.spec().host()))) {
+            action.accept(after.spec().host());
+        }
+    }
+}

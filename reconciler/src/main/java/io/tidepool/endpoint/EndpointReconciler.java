@@ -1,0 +1,102 @@
+package io.tidepool.endpoint;
+
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Condition;
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.control.FleetCache;
+import io.tidepool.reconcile.Reconciler;
+import io.tidepool.reconcile.Result;
+import io.tidepool.registry.ResourceTxn;
+import io.tidepool.store.Store;
+import io.tidepool.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One endpoint (the key): reports what its primary compute does (phase, size, address) in the
+ * endpoint's status, and suspends it when it has been idle for {@code suspendAfter}: the compute is
+ * deleted with the endpoint's claim in one transaction, and the ledger sync releases its CU.
+ */
+public final class EndpointReconciler implements Reconciler<String> {
+    private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+
+    private final FleetCache cache;
+    private final Store store;
+    private final Telemetry telemetry;
+    private final InstantSource clock;
+
+    public EndpointReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock) {
+        this.cache = cache;
+        this.store = store;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    @Override
+    public Result reconcile(String name) {
+        Endpoint endpoint = cache.endpoints.get(name).orElse(null);
+        if (endpoint == null || endpoint.status() == null || endpoint.status().compute() == null) {
+            return Result.done();
+        }
+        Compute primary = cache.computes.get(endpoint.status().compute()).orElse(null);
+        if (primary == null) {
+            return Result.done();
+        }
+        Instant now = clock.instant();
+        Compute.Status observed = primary.status();
+        boolean running = observed != null && observed.phase() == Compute.Phase.Running;
+        if (running) {
+            SuspendPolicy.Decision suspend = SuspendPolicy.decide(endpoint.spec().suspendAfter(),
+                    telemetry.lastActive(name).orElse(null), primary.metadata().creationTimestamp(),
+                    telemetry.termStart(), now);
+            if (suspend.suspend()) {
+                return suspend(endpoint, primary, suspend.explanation(), now);
+            }
+            Result rollup = rollup(endpoint, primary);
+            return suspend.recheckAt() == null ? rollup
+                    : Result.after(Duration.between(now, suspend.recheckAt()).plusMillis(1));
+        }
+        return rollup(endpoint, primary);
+    }
+
+    private Result rollup(Endpoint endpoint, Compute primary) {
+        Endpoint.Status s = endpoint.status();
+        Compute.Status observed = primary.status();
+        Endpoint.Phase phase = observed != null && observed.phase() == Compute.Phase.Running ? Endpoint.Phase.Running
+                : observed != null && observed.phase() == Compute.Phase.Failed ? Endpoint.Phase.Failed
+                : Endpoint.Phase.Pending;
+        Cu cu = observed != null && observed.cu() != null ? observed.cu() : s.cu();
+        String address = observed == null ? null : observed.address();
+        if (phase == s.phase() && Objects.equals(cu, s.cu()) && Objects.equals(address, s.address())
+                && Objects.equals(primary.spec().host(), s.host())) {
+            return Result.done();
+        }
+        Endpoint.Status next = new Endpoint.Status(phase, primary.spec().host(), cu, address, s.conditions(),
+                s.lastDecision(), s.compute(), s.epoch(), s.resumeRequestedAt());
+        boolean written = store.txn(new ResourceTxn().update(endpoint, endpoint.withStatus(next)).toTxn()).succeeded();
+        return written ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    private Result suspend(Endpoint endpoint, Compute primary, String explanation, Instant now) {
+        Endpoint.Status s = endpoint.status();
+        List<Condition> conditions = io.tidepool.control.Conditions.set(s.conditions(),
+                new Condition(io.tidepool.control.Conditions.SUSPENDED, Condition.Status.True, "Idle", explanation, now));
+        Endpoint.Status next = new Endpoint.Status(Endpoint.Phase.Suspended, null, Cu.ZERO, null, conditions,
+                s.lastDecision(), null, s.epoch(), null);
+        ResourceTxn txn = new ResourceTxn().delete(primary).update(endpoint, endpoint.withStatus(next));
+        for (Compute other : cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name())) {
+            if (!other.name().equals(primary.name())) {
+                txn.delete(other);
+            }
+        }
+        boolean written = store.txn(txn.toTxn()).succeeded();
+        if (written) {
+            telemetry.forgetCompute(primary.name());
+        }
+        return written ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+}

@@ -1,0 +1,7 @@
+package io.tidepool.placement;
+
+import io.tidepool.api.quantity.Cu;
+
+/** An endpoint that needs a compute of {@code cu} in its cell. */
+public record PlacementRequest(String endpoint, Cu cu) {
+}

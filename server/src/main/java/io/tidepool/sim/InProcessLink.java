@@ -1,0 +1,114 @@
+package io.tidepool.sim;
+
+import io.tidepool.agent.ControlPlaneLink;
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.Kind;
+import io.tidepool.control.FleetCache;
+import io.tidepool.reconcile.Informer;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.registry.ResourceTxn;
+import io.tidepool.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The control plane as simulated host agents reach it, in process: the same calls the REST API
+ * serves to real agents, on the store and the leader's telemetry. Hosts can be cut off from it
+ * (a network partition) to test fencing. Assignments come from one compute informer shared by all
+ * agents, as a real agent's watch of its own computes would deliver them.
+ */
+public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
+    private static final int REPORT_ATTEMPTS = 5;
+
+    private final ResourceRegistry registry;
+    private final Supplier<Telemetry> leaderTelemetry;
+    private final Informer<Compute> computes;
+    private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
+
+    /** @param leaderTelemetry the current leader's soft state, or null while there is no leader */
+    public InProcessLink(ResourceRegistry registry, Supplier<Telemetry> leaderTelemetry) {
+        this.registry = registry;
+        this.leaderTelemetry = leaderTelemetry;
+        this.computes = new Informer<>(registry, Kind.COMPUTE, Compute.class);
+        computes.addIndex(FleetCache.BY_HOST, c -> c.spec().host() == null ? Set.of() : Set.of(c.spec().host()));
+        computes.start();
+    }
+
+    /** Applies the compute changes the store has made since the last call. */
+    public void pump() throws InterruptedException {
+        while (computes.pump(Duration.ZERO) > 0) {
+            // keep applying until the watch has nothing more right now
+        }
+    }
+
+    public void cutOff(String host) {
+        cutOff.add(host);
+    }
+
+    public void reconnect(String host) {
+        cutOff.remove(host);
+    }
+
+    @Override
+    public void register(Host host) {
+        reachable(host.name());
+        if (registry.get(Kind.HOST, host.name()).isEmpty()) {
+            registry.store().txn(new ResourceTxn().create(host).toTxn());
+        }
+    }
+
+    @Override
+    public List<Compute> assigned(String host) {
+        reachable(host);
+        return computes.byIndex(FleetCache.BY_HOST, host);
+    }
+
+    @Override
+    public boolean report(String name, Compute.Status status) {
+        for (int attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
+            Compute compute = registry.get(Compute.class, Kind.COMPUTE, name).orElse(null);
+            if (compute == null) {
+                return false;
+            }
+            reachable(compute.spec().host());
+            if (Objects.equals(compute.status(), status)) {
+                return true;
+            }
+            if (registry.store().txn(new ResourceTxn().update(compute, compute.withStatus(status)).toTxn()).succeeded()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void heartbeat(String host, Instant at, Map<String, ComputeMetrics> metrics) {
+        reachable(host);
+        Telemetry telemetry = leaderTelemetry.get();
+        if (telemetry == null) {
+            throw new UnreachableException("no leader");
+        }
+        telemetry.heartbeat(host, at);
+        metrics.forEach((compute, sample) -> computes.get(compute)
+                .ifPresent(c -> telemetry.record(compute, c.spec().endpoint(), sample)));
+    }
+
+    @Override
+    public void close() {
+        computes.close();
+    }
+
+    private void reachable(String host) {
+        if (host != null && cutOff.contains(host)) {
+            throw new UnreachableException(host + " is cut off from the control plane");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.tidepool.sim;
+
+import io.tidepool.agent.HostAgent;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.HostShape;
+import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.control.ControlLoop;
+import io.tidepool.reconcile.ManualClock;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.store.Store;
+import io.tidepool.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import io.tidepool.sim.workload.Workload;
+
+/**
+ * A simulated fleet on a manual clock: host agents with the sim driver, the in-process link, and
+ * the control loop of the current term, stepped deterministically. One {@link #step} advances the
+ * clock by a tick, lets every live agent do its round, then runs the controllers until they have
+ * nothing left to do at that instant. The store is any {@link Store}: in memory for speed, or a
+ * Ratis cluster to test leader failover.
+ */
+public final class SimFleet implements AutoCloseable {
+
+    /**
+     * @param tick       simulated time per step (agents heartbeat and report once per step)
+     * @param lease      an agent cut off for longer stops its computes; shorter than the grace
+     * @param startDelay how long a compute takes to start
+     */
+    public record Settings(Duration tick, Duration lease, Duration startDelay, ControlLoop.Settings control) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(20),
+                Duration.ofSeconds(5), ControlLoop.Settings.DEFAULT);
+    }
+
+    private final Store store;
+    private final ManualClock clock;
+    private final Function<String, Workload> workloads;
+    private final Settings settings;
+    private final InProcessLink link;
+    private final Map<String, HostAgent> agents = new LinkedHashMap<>();
+    private ControlLoop loop;
+    private Instant nextResync;
+
+    public SimFleet(Store store, ManualClock clock, Function<String, Workload> workloads, Settings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.workloads = workloads;
+        this.settings = settings;
+        this.link = new InProcessLink(new ResourceRegistry(store), () -> loop == null ? null : loop.telemetry());
+    }
+
+    /** Starts a term of leadership: a fresh control loop with empty soft state. */
+    public void lead() {
+        if (loop != null) {
+            loop.close();
+        }
+        loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings.control());
+        loop.prime();
+        nextResync = clock.instant().plus(settings.control().resyncInterval());
+    }
+
+    /** Ends the term (the leader died); agents go on, their heartbeats are lost until {@link #lead}. */
+    public void loseLeadership() {
+        if (loop != null) {
+            loop.close();
+            loop = null;
+        }
+    }
+
+    public ControlLoop loop() {
+        return loop;
+    }
+
+    public ManualClock clock() {
+        return clock;
+    }
+
+    public InProcessLink link() {
+        return link;
+    }
+
+    /** Adds a host whose agent registers it on its first round. */
+    public HostAgent addHost(String cell, String name, HostShape shape) {
+        Host host = new Host(ObjectMeta.named(name).withCreationTimestamp(clock.instant()),
+                new Host.Spec(cell, shape, false), null);
+        HostAgent agent = new HostAgent(host, link, new SimDriver(name, workloads, settings.startDelay()), settings.lease());
+        agents.put(name, agent);
+        return agent;
+    }
+
+    /** The host dies: its agent and its computes are gone at once, without a word to anyone. */
+    public void killHost(String name) {
+        agents.remove(name);
+    }
+
+    public Collection<HostAgent> agents() {
+        return Collections.unmodifiableCollection(agents.values());
+    }
+
+    /** Advances the clock by one tick and runs one round of agents and controllers. */
+    public void step() throws InterruptedException {
+        clock.advance(settings.tick());
+        Instant now = clock.instant();
+        link.pump();
+        for (HostAgent agent : agents.values()) {
+            agent.step(now);
+        }
+        if (loop != null) {
+            if (!now.isBefore(nextResync)) {
+                loop.cache().pumpAvailable();
+                loop.resync();
+                nextResync = now.plus(settings.control().resyncInterval());
+            }
+            loop.runUntilQuiet();
+        }
+        link.pump();
+    }
+
+    @Override
+    public void close() {
+        loseLeadership();
+        link.close();
+    }
+}
