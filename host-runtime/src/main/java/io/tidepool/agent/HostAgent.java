@@ -35,6 +35,7 @@ public final class HostAgent {
     private final Duration lease;
     private final Map<String, Compute.Status> reported = new HashMap<>();
     private final Map<String, Condition> refusals = new HashMap<>();
+    private final Map<String, Cu> refusedTargets = new HashMap<>();
     private Instant lastContact;
     private boolean registered;
     private boolean fenced;
@@ -116,23 +117,25 @@ public final class HostAgent {
                 driver.stop(running, now);
                 reported.remove(running);
                 refusals.remove(running);
+                refusedTargets.remove(running);
             }
         }
         reported.keySet().retainAll(wanted);
     }
 
     private void resize(Compute compute, Cu from, Cu target, Instant now) {
-        Condition refusal = refusals.get(compute.name());
         // A refused downscale is not asked again until the control plane changes its mind.
-        if (refusal != null && target.compareTo(from) < 0 && refusal.message().contains("to " + target + " CU")) {
+        if (target.compareTo(from) < 0 && target.equals(refusedTargets.get(compute.name()))) {
             return;
         }
         ComputeDriver.ResizeOutcome outcome = driver.resize(compute.name(), target, now);
         if (outcome.refused()) {
             refusals.put(compute.name(), new Condition(DOWNSCALE_REFUSED, Condition.Status.True, "WouldNotFit",
                     "downscale " + from + " to " + target + " CU refused: " + outcome.explanation(), now));
+            refusedTargets.put(compute.name(), target);
         } else {
             refusals.remove(compute.name());
+            refusedTargets.remove(compute.name());
         }
     }
 

@@ -62,7 +62,7 @@ public final class SimDriver implements ComputeDriver {
             return new ResizeOutcome(Cu.ZERO, true, name + " does not run here");
         }
         if (target.compareTo(compute.cu) < 0) {
-            ComputeMetrics metrics = sample(name, compute, now);
+            ComputeMetrics metrics = sample(compute, now);
             long room = (long) (target.memory().value() * (1 - DOWNSCALE_MARGIN));
             if (metrics.memoryUsedBytes() > room) {
                 return new ResizeOutcome(compute.cu, true, String.format("%.2f GiB in use does not fit %s CU with a %d%% margin",
@@ -100,10 +100,10 @@ public final class SimDriver implements ComputeDriver {
         if (compute == null || now.isBefore(compute.startedAt.plus(startDelay))) {
             return Optional.empty();
         }
-        return Optional.of(sample(name, compute, now));
+        return Optional.of(sample(compute, now));
     }
 
-    private static ComputeMetrics sample(String name, SimCompute compute, Instant now) {
+    private static ComputeMetrics sample(SimCompute compute, Instant now) {
         if (compute.latest == null || !compute.latest.at().equals(now)) {
             compute.latest = compute.usage.tick(now, compute.cu);
         }

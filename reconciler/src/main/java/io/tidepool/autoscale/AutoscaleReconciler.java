@@ -8,6 +8,7 @@ import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Host;
 import io.tidepool.capacity.HostCapacity;
+import io.tidepool.capacity.HostRoom;
 import io.tidepool.capacity.Ledger;
 import io.tidepool.control.Conditions;
 import io.tidepool.control.FleetCache;
@@ -117,9 +118,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         if (host == null || cell == null) {
             return Result.done();
         }
-        Cu capacity = HostCapacity.capacity(host.spec().capacity(), cell.spec().cpuOvercommit());
-        Cu allocated = Ledger.allocated(host);
-        Cu free = allocated.compareTo(capacity) >= 0 ? Cu.ZERO : capacity.minus(allocated);
+        HostRoom room = HostCapacity.roomOf(host, cell);
+        Cu free = room.free();
         // What the compute holds already (it may run above its granted size) needs no new room.
         Cu held = Ledger.holds(compute);
         Cu needed = decision.to().compareTo(held) > 0 ? decision.to().minus(held) : Cu.ZERO;
@@ -133,7 +133,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         }
         String explanation = target.equals(decision.to()) ? decision.explanation()
                 : decision.explanation() + "; admitted " + target + " CU, " + host.name() + " had " + free + " CU free";
-        Host afterHost = Ledger.withLedger(host, allocated.plus(granted), capacity);
+        Host afterHost = Ledger.withLedger(host, room.allocated().plus(granted), room.capacity());
         return write(new ResourceTxn()
                 .update(host, afterHost)
                 .update(compute, resized(compute, target))

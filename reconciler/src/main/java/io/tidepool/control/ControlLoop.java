@@ -21,6 +21,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tidepool's controllers for one term of leadership, wired to one fleet cache: which change queues
@@ -29,6 +31,7 @@ import java.util.function.Consumer;
  * state is never carried over.
  */
 public final class ControlLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
 
     /**
      * @param grace          heartbeats missing this long make a host not ready
@@ -157,7 +160,7 @@ public final class ControlLoop implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(ControlLoop.class).warn("fleet cache pump: {}", e.toString());
+                log.warn("fleet cache pump: {}", e.toString());
             }
         }
     }

@@ -4,6 +4,7 @@ import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Endpoint;
+import io.tidepool.control.Conditions;
 import io.tidepool.control.FleetCache;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
@@ -83,8 +84,8 @@ public final class EndpointReconciler implements Reconciler<String> {
 
     private Result suspend(Endpoint endpoint, Compute primary, String explanation, Instant now) {
         Endpoint.Status s = endpoint.status();
-        List<Condition> conditions = io.tidepool.control.Conditions.set(s.conditions(),
-                new Condition(io.tidepool.control.Conditions.SUSPENDED, Condition.Status.True, "Idle", explanation, now));
+        List<Condition> conditions = Conditions.set(s.conditions(),
+                new Condition(Conditions.SUSPENDED, Condition.Status.True, "Idle", explanation, now));
         Endpoint.Status next = new Endpoint.Status(Endpoint.Phase.Suspended, null, Cu.ZERO, null, conditions,
                 s.lastDecision(), null, s.epoch(), null);
         ResourceTxn txn = new ResourceTxn().delete(primary).update(endpoint, endpoint.withStatus(next));

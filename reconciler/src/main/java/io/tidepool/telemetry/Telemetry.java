@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What the leader hears from host agents and never writes to the store: heartbeats, the latest
@@ -23,7 +24,7 @@ public final class Telemetry {
     private final Map<String, ComputeMetrics> latest = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastActive = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ComputeMetrics> onMetrics = (compute, metrics) -> { };
-    private volatile java.util.function.Consumer<String> onHeartbeat = host -> { };
+    private volatile Consumer<String> onHeartbeat = host -> { };
 
     public Telemetry(Instant termStart) {
         this.termStart = termStart;
@@ -40,7 +41,7 @@ public final class Telemetry {
     }
 
     /** Called for every heartbeat after it is recorded (host health looks again at a host not ready). */
-    public void onHeartbeat(java.util.function.Consumer<String> listener) {
+    public void onHeartbeat(Consumer<String> listener) {
         onHeartbeat = listener;
     }
 

@@ -7,6 +7,7 @@ import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.sim.workload.Workload;
 import io.tidepool.store.Store;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import io.tidepool.sim.workload.Workload;
 
 /**
  * A simulated fleet on a manual clock: host agents with the sim driver, the in-process link, and

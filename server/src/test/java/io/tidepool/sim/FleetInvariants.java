@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What must hold after every step of a simulated fleet, read from the store itself (not from a
@@ -73,7 +74,7 @@ final class FleetInvariants {
      * has it as its endpoint's current compute, and any other compute of the endpoint running on a
      * host that can hear the control plane must have been stopped by that host's last round.
      */
-    List<String> atMostOnePrimary(Iterable<HostAgent> agents, java.util.Set<String> cutOff) {
+    List<String> atMostOnePrimary(Iterable<HostAgent> agents, Set<String> cutOff) {
         List<String> violations = new ArrayList<>();
         Map<String, Compute> computes = byName(Kind.COMPUTE, Compute.class);
         Map<String, List<String>> runningByEndpoint = new HashMap<>();

@@ -6,6 +6,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.maintenance.StatusResponse;
+import io.tidepool.store.Await;
 import io.tidepool.store.ratis.Peer;
 import io.tidepool.store.ratis.RatisStoreClient;
 import com.google.protobuf.ByteString;
@@ -108,8 +109,7 @@ interface PutTarget extends AutoCloseable {
         if (endpoints.size() == 1) {
             return endpoints.get(0);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+        return Await.value(Duration.ofSeconds(30), "an etcd leader among " + endpoints, () -> {
             for (String endpoint : endpoints) {
                 try (Client client = Client.builder().endpoints(endpoint).build()) {
                     StatusResponse status = client.getMaintenanceClient().statusMember(endpoint)
@@ -117,10 +117,11 @@ interface PutTarget extends AutoCloseable {
                     if (status.getLeader() != 0 && status.getLeader() == status.getHeader().getMemberId()) {
                         return endpoint;
                     }
+                } catch (Exception e) {
+                    // Not up yet, or no leader elected yet: ask again.
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("no etcd leader among " + endpoints);
+            return null;
+        });
     }
 }
