@@ -99,6 +99,10 @@ public final class HostAgent {
         Set<String> wanted = new HashSet<>();
         for (Compute compute : assigned) {
             wanted.add(compute.name());
+            if (compute.spec().role() == Compute.Role.fenced) {
+                fence(compute, now);
+                continue;
+            }
             if (!driver.running().contains(compute.name())) {
                 driver.start(compute, now);
             }
@@ -121,6 +125,20 @@ public final class HostAgent {
             }
         }
         reported.keySet().retainAll(wanted);
+    }
+
+    /** A fenced former primary stops before its replacement is promoted; saying so is what lets the switch go on. */
+    private void fence(Compute compute, Instant now) {
+        if (driver.running().contains(compute.name())) {
+            driver.stop(compute.name(), now);
+        }
+        refusals.remove(compute.name());
+        refusedTargets.remove(compute.name());
+        Compute.Status stopped = new Compute.Status(Compute.Phase.Stopped, Cu.ZERO, null, false, List.of());
+        if (!Objects.equals(stopped, compute.status()) && !Objects.equals(stopped, reported.get(compute.name()))
+                && link.report(compute.name(), stopped)) {
+            reported.put(compute.name(), stopped);
+        }
     }
 
     private void resize(Compute compute, Cu from, Cu target, Instant now) {

@@ -16,6 +16,8 @@ public final class Conditions {
     public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
     /** Endpoint: suspended after being idle, until a resume request. */
     public static final String SUSPENDED = "Suspended";
+    /** Endpoint: its compute runs Postgres other than its spec says, and a planned restart will fix it. */
+    public static final String RESTART_PENDING = "RestartPending";
     /** Host: heartbeats arrive. */
     public static final String READY = "Ready";
 

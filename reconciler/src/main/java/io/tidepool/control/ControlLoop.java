@@ -3,18 +3,24 @@ package io.tidepool.control;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.Migration;
 import io.tidepool.autoscale.AutoscaleReconciler;
 import io.tidepool.autoscale.ScalingPolicy;
 import io.tidepool.capacity.LedgerReconciler;
 import io.tidepool.endpoint.EndpointReconciler;
 import io.tidepool.health.HostHealthReconciler;
+import io.tidepool.migration.MigrationReconciler;
+import io.tidepool.migration.MigrationSettings;
 import io.tidepool.placement.PlacementReconciler;
 import io.tidepool.reconcile.Backoff;
 import io.tidepool.reconcile.Controller;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.WorkQueue;
 import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.restart.RestartReconciler;
+import io.tidepool.restart.RestartSettings;
 import io.tidepool.store.Store;
+import io.tidepool.switchover.Switchover;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -37,9 +43,18 @@ public final class ControlLoop implements AutoCloseable {
      * @param grace          heartbeats missing this long make a host not ready
      * @param resyncInterval every key is looked at again this often, whatever happened
      */
-    public record Settings(Duration grace, Duration resyncInterval, int workersPerController, ScalingPolicy scaling) {
+    public record Settings(Duration grace, Duration resyncInterval, int workersPerController, ScalingPolicy scaling,
+                           MigrationSettings migrations, RestartSettings restarts) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5), 2,
-                ScalingPolicy.DEFAULT);
+                ScalingPolicy.DEFAULT, MigrationSettings.DEFAULT, RestartSettings.DEFAULT);
+
+        public Settings withRestarts(RestartSettings newRestarts) {
+            return new Settings(grace, resyncInterval, workersPerController, scaling, migrations, newRestarts);
+        }
+
+        public Settings withMigrations(MigrationSettings newMigrations) {
+            return new Settings(grace, resyncInterval, workersPerController, scaling, newMigrations, restarts);
+        }
     }
 
     private final FleetCache cache;
@@ -50,7 +65,11 @@ public final class ControlLoop implements AutoCloseable {
     private final Controller<String> health;
     private final Controller<String> endpoints;
     private final Controller<String> autoscale;
+    private final Controller<String> migration;
+    private final Controller<String> restart;
     private final AutoscaleReconciler autoscaler;
+    private final MigrationReconciler migrator;
+    private final RestartReconciler restarter;
     private final List<Controller<String>> controllers = new ArrayList<>();
     private Thread pump;
     private volatile boolean running;
@@ -65,6 +84,10 @@ public final class ControlLoop implements AutoCloseable {
         endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock));
         autoscaler = new AutoscaleReconciler(cache, store, settings.scaling(), clock);
         autoscale = controller("autoscale", clock, autoscaler);
+        migrator = new MigrationReconciler(cache, store, telemetry, clock, settings.migrations());
+        migration = controller("migration", clock, migrator);
+        restarter = new RestartReconciler(cache, store, clock, settings.restarts());
+        restart = controller("restart", clock, restarter);
         wire();
     }
 
@@ -79,6 +102,16 @@ public final class ControlLoop implements AutoCloseable {
     /** The autoscaler's latest decisions, holds included, for describe. */
     public AutoscaleReconciler autoscaler() {
         return autoscaler;
+    }
+
+    /** The latest migration plan per cell, for describe. */
+    public MigrationReconciler migrator() {
+        return migrator;
+    }
+
+    /** The latest planned-restart decision per endpoint, for describe. */
+    public RestartReconciler restarter() {
+        return restarter;
     }
 
     public List<Controller<String>> controllers() {
@@ -113,12 +146,18 @@ public final class ControlLoop implements AutoCloseable {
 
     /** Queues every key of every controller again: level-triggered safety against anything missed. */
     public void resync() {
-        cache.cells.list().forEach(c -> placement.queue().add(c.name()));
+        cache.cells.list().forEach(c -> {
+            placement.queue().add(c.name());
+            migration.queue().add(c.name());
+        });
         cache.hosts.list().forEach(h -> {
             ledger.queue().add(h.name());
             health.queue().add(h.name());
         });
-        cache.endpoints.list().forEach(e -> endpoints.queue().add(e.name()));
+        cache.endpoints.list().forEach(e -> {
+            endpoints.queue().add(e.name());
+            restart.queue().add(e.name());
+        });
     }
 
     public synchronized void start() {
@@ -172,6 +211,7 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private void wire() {
+        wireMigrations();
         telemetry.onMetrics((compute, sample) -> {
             autoscaler.record(compute, sample);
             autoscale.queue().add(compute);
@@ -182,6 +222,7 @@ public final class ControlLoop implements AutoCloseable {
         cache.cells.addHandler((before, after) -> {
             String cell = after != null ? after.name() : before.name();
             placement.queue().add(cell);
+            migration.queue().add(cell);
             cache.hosts.byIndex(FleetCache.BY_CELL, cell).forEach(h -> ledger.queue().add(h.name()));
         });
         cache.hosts.addHandler((before, after) -> {
@@ -191,10 +232,12 @@ public final class ControlLoop implements AutoCloseable {
                 health.queue().add(host.name());
             }
             placement.queue().add(host.spec().cell());
+            migration.queue().add(host.spec().cell());
         });
         cache.endpoints.addHandler((before, after) -> {
             Endpoint endpoint = after != null ? after : before;
             endpoints.queue().add(endpoint.name());
+            restart.queue().add(endpoint.name());
             if (endpoint.spec().cell() != null) {
                 placement.queue().add(endpoint.spec().cell());
             }
@@ -203,11 +246,23 @@ public final class ControlLoop implements AutoCloseable {
             Compute compute = after != null ? after : before;
             forHosts(before, after, host -> ledger.queue().add(host));
             endpoints.queue().add(compute.spec().endpoint());
+            restart.queue().add(compute.spec().endpoint());
             autoscale.queue().add(compute.name());
+            if (Switchover.Purpose.of(compute).orElse(null) == Switchover.Purpose.migration) {
+                forHosts(before, after, host -> cache.hosts.get(host)
+                        .ifPresent(h -> migration.queue().add(h.spec().cell())));
+            }
             if (after == null) {
                 cache.endpoints.get(compute.spec().endpoint())
                         .ifPresent(e -> placement.queue().add(e.spec().cell()));
             }
+        });
+    }
+
+    private void wireMigrations() {
+        cache.migrations.addHandler((before, after) -> {
+            Migration m = after != null ? after : before;
+            cache.hosts.get(m.spec().sourceHost()).ifPresent(h -> migration.queue().add(h.spec().cell()));
         });
     }
 

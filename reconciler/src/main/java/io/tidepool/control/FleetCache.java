@@ -13,6 +13,7 @@ import io.tidepool.store.CompactedException;
 import io.tidepool.store.Watch;
 import io.tidepool.store.WatchCancelledException;
 import io.tidepool.store.WatchEvent;
+import io.tidepool.switchover.Switchover;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -31,6 +32,8 @@ public final class FleetCache implements AutoCloseable {
     public static final String BY_CELL = "cell";
     public static final String BY_HOST = "host";
     public static final String BY_ENDPOINT = "endpoint";
+    /** Replacement computes by what they replace for ({@code restart}, {@code migration}). */
+    public static final String BY_PURPOSE = "purpose";
 
     private static final List<Kind> DISPATCH_ORDER =
             List.of(Kind.COMPUTE, Kind.MIGRATION, Kind.ENDPOINT, Kind.HOST, Kind.CELL);
@@ -57,6 +60,10 @@ public final class FleetCache implements AutoCloseable {
         endpoints.addIndex(BY_CELL, e -> e.spec().cell() == null ? Set.of() : Set.of(e.spec().cell()));
         computes.addIndex(BY_HOST, c -> c.spec().host() == null ? Set.of() : Set.of(c.spec().host()));
         computes.addIndex(BY_ENDPOINT, c -> c.spec().endpoint() == null ? Set.of() : Set.of(c.spec().endpoint()));
+        computes.addIndex(BY_PURPOSE, c -> {
+            String purpose = c.metadata().labels().get(Switchover.PURPOSE_LABEL);
+            return purpose == null ? Set.of() : Set.of(purpose);
+        });
         migrations.addIndex(BY_HOST, m -> m.spec().sourceHost() == null ? Set.of() : Set.of(m.spec().sourceHost()));
         for (Informer<?> informer : List.of(cells, hosts, endpoints, computes, migrations)) {
             byKind.put(informer.kind(), informer);

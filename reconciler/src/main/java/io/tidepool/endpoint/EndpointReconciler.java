@@ -10,12 +10,14 @@ import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
+import io.tidepool.switchover.Switchover;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One endpoint (the key): reports what its primary compute does (phase, size, address) in the
@@ -70,8 +72,13 @@ public final class EndpointReconciler implements Reconciler<String> {
         Endpoint.Phase phase = observed != null && observed.phase() == Compute.Phase.Running ? Endpoint.Phase.Running
                 : observed != null && observed.phase() == Compute.Phase.Failed ? Endpoint.Phase.Failed
                 : Endpoint.Phase.Pending;
-        Cu cu = observed != null && observed.cu() != null ? observed.cu() : s.cu();
-        String address = observed == null ? null : observed.address();
+        if (phase != Endpoint.Phase.Failed) {
+            phase = switching(endpoint.name()).orElse(phase);
+        }
+        boolean fenced = primary.spec().role() == Compute.Role.fenced;
+        // A fenced primary stops for the moment of a switch: the endpoint keeps showing its size and address.
+        Cu cu = !fenced && observed != null && observed.cu() != null ? observed.cu() : s.cu();
+        String address = fenced || observed == null ? s.address() : observed.address();
         if (phase == s.phase() && Objects.equals(cu, s.cu()) && Objects.equals(address, s.address())
                 && Objects.equals(primary.spec().host(), s.host())) {
             return Result.done();
@@ -80,6 +87,19 @@ public final class EndpointReconciler implements Reconciler<String> {
                 s.lastDecision(), s.compute(), s.epoch(), s.resumeRequestedAt());
         boolean written = store.txn(new ResourceTxn().update(endpoint, endpoint.withStatus(next)).toTxn()).succeeded();
         return written ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    /** Migrating or Restarting while a replacement of that purpose is on its way. */
+    private Optional<Endpoint.Phase> switching(String endpoint) {
+        for (Compute compute : cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint)) {
+            Optional<Switchover.Purpose> purpose = compute.spec().role() == Compute.Role.replacement
+                    ? Switchover.Purpose.of(compute) : Optional.empty();
+            if (purpose.isPresent()) {
+                return Optional.of(purpose.get() == Switchover.Purpose.migration
+                        ? Endpoint.Phase.Migrating : Endpoint.Phase.Restarting);
+            }
+        }
+        return Optional.empty();
     }
 
     private Result suspend(Endpoint endpoint, Compute primary, String explanation, Instant now) {

@@ -17,6 +17,7 @@ import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
 import io.tidepool.store.TxnResult;
+import io.tidepool.switchover.Switchover;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -100,8 +101,8 @@ public final class PlacementReconciler implements Reconciler<String> {
             Cu allocated = Ledger.allocated(current);
             for (PlacementPlan.Assignment assignment : chunk) {
                 Endpoint endpoint = endpoints.get(assignment.endpoint());
-                long epoch = (endpoint.status() == null || endpoint.status().epoch() == null ? 0 : endpoint.status().epoch()) + 1;
-                String computeName = endpoint.name() + "-" + epoch;
+                long epoch = Switchover.nextEpoch(endpoint, cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name()));
+                String computeName = Switchover.computeName(endpoint.name(), epoch);
                 Compute compute = new Compute(ObjectMeta.named(computeName).withCreationTimestamp(now),
                         new Compute.Spec(endpoint.name(), host.name(), assignment.cu(), Compute.Role.primary, epoch,
                                 endpoint.spec().postgres()), null);

@@ -12,9 +12,11 @@ import io.tidepool.store.Store;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -43,6 +45,7 @@ public final class SimFleet implements AutoCloseable {
     private final Settings settings;
     private final InProcessLink link;
     private final Map<String, HostAgent> agents = new LinkedHashMap<>();
+    private final List<Runnable> afterAgentRound = new ArrayList<>();
     private ControlLoop loop;
     private Instant nextResync;
 
@@ -56,10 +59,15 @@ public final class SimFleet implements AutoCloseable {
 
     /** Starts a term of leadership: a fresh control loop with empty soft state. */
     public void lead() {
+        lead(store);
+    }
+
+    /** Starts a term on {@code leaderNode}: the leader's replica of a store the agents reach through another. */
+    public void lead(Store leaderNode) {
         if (loop != null) {
             loop.close();
         }
-        loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings.control());
+        loop = new ControlLoop(leaderNode, clock, new Telemetry(clock.instant()), settings.control());
         loop.prime();
         nextResync = clock.instant().plus(settings.control().resyncInterval());
     }
@@ -102,6 +110,15 @@ public final class SimFleet implements AutoCloseable {
         return Collections.unmodifiableCollection(agents.values());
     }
 
+    /**
+     * Runs {@code check} in every step right after the agents' round, before the controllers: the
+     * moment at which each agent runs exactly what the store assigned it (a check after the
+     * controllers would see computes they deleted a moment ago, which the agents stop next round).
+     */
+    public void afterAgentRound(Runnable check) {
+        afterAgentRound.add(check);
+    }
+
     /** Advances the clock by one tick and runs one round of agents and controllers. */
     public void step() throws InterruptedException {
         clock.advance(settings.tick());
@@ -110,6 +127,7 @@ public final class SimFleet implements AutoCloseable {
         for (HostAgent agent : agents.values()) {
             agent.step(now);
         }
+        afterAgentRound.forEach(Runnable::run);
         if (loop != null) {
             if (!now.isBefore(nextResync)) {
                 loop.cache().pumpAvailable();

@@ -11,6 +11,7 @@ import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.Ledger;
 import io.tidepool.registry.ResourceRegistry;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,12 @@ final class FleetInvariants {
                 if (!current && !cutOff.contains(agent.name())) {
                     violations.add(agent.name() + " still runs " + running + ", which the store no longer assigns to it");
                 }
-                if (compute != null && compute.spec().role() == Compute.Role.primary) {
+                if (compute != null && compute.spec().role() == Compute.Role.fenced && !cutOff.contains(agent.name())) {
+                    violations.add(agent.name() + " still runs " + running + ", which is fenced");
+                }
+                // A fenced or deleted primary still running counts: only a host that can hear the
+                // control plane has stopped it, and its replacement must not be promoted before that.
+                if (compute != null && compute.spec().role() != Compute.Role.replacement) {
                     runningByEndpoint.computeIfAbsent(compute.spec().endpoint(), e -> new ArrayList<>())
                             .add(agent.name() + "/" + running);
                 } else if (compute == null) {
@@ -99,6 +105,38 @@ final class FleetInvariants {
                 violations.add(endpoint + " has " + running.size() + " primaries running: " + running);
             }
         });
+        return violations;
+    }
+
+    /**
+     * The store never holds two primaries of one endpoint, and an endpoint claims its primary (or
+     * that primary fenced for a switch), never a replacement, at the primary's epoch.
+     */
+    List<String> onePrimaryPerEndpointInStore() {
+        List<String> violations = new ArrayList<>();
+        Map<String, List<String>> primaries = new HashMap<>();
+        Map<String, Compute> computes = byName(Kind.COMPUTE, Compute.class);
+        for (Compute compute : computes.values()) {
+            if (compute.spec().role() == Compute.Role.primary) {
+                primaries.computeIfAbsent(compute.spec().endpoint(), e -> new ArrayList<>()).add(compute.name());
+            }
+        }
+        primaries.forEach((endpoint, names) -> {
+            if (names.size() > 1) {
+                violations.add(endpoint + " has " + names.size() + " primaries in the store: " + names);
+            }
+        });
+        for (Endpoint endpoint : byName(Kind.ENDPOINT, Endpoint.class).values()) {
+            String claimed = endpoint.status() == null ? null : endpoint.status().compute();
+            Compute compute = claimed == null ? null : computes.get(claimed);
+            if (compute != null && compute.spec().role() == Compute.Role.replacement) {
+                violations.add(endpoint.name() + " claims " + claimed + ", which is a " + compute.spec().role());
+            }
+            if (compute != null && !Long.valueOf(compute.spec().epoch()).equals(endpoint.status().epoch())) {
+                violations.add(endpoint.name() + " is at epoch " + endpoint.status().epoch() + " but its primary "
+                        + claimed + " at " + compute.spec().epoch());
+            }
+        }
         return violations;
     }
 
@@ -118,12 +156,14 @@ final class FleetInvariants {
         return unplaced;
     }
 
-    /** Endpoints whose compute is placed but not running. */
+    /** Endpoints whose primary does not serve: a primary serves while it migrates or a restart prewarms. */
     List<String> notRunning() {
+        Set<Endpoint.Phase> serving = EnumSet.of(Endpoint.Phase.Running, Endpoint.Phase.Suspended,
+                Endpoint.Phase.Migrating, Endpoint.Phase.Restarting);
         List<String> notRunning = new ArrayList<>();
         for (Endpoint endpoint : byName(Kind.ENDPOINT, Endpoint.class).values()) {
             Endpoint.Status status = endpoint.status();
-            if (status == null || status.phase() != Endpoint.Phase.Running && status.phase() != Endpoint.Phase.Suspended) {
+            if (status == null || !serving.contains(status.phase())) {
                 notRunning.add(endpoint.name());
             }
         }

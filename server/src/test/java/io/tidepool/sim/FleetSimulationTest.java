@@ -64,10 +64,12 @@ class FleetSimulationTest {
             }
             fleet.lead();
             Set<String> cutOff = new HashSet<>();
+            fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), cutOff))
+                    .as("primaries, seed %d", seed).isEmpty());
             Runnable check = () -> {
                 assertThat(invariants.noHostOvercommitted()).as("overcommit, seed %d", seed).isEmpty();
                 assertThat(invariants.computesWithinBounds()).as("bounds, seed %d", seed).isEmpty();
-                assertThat(invariants.atMostOnePrimary(fleet.agents(), cutOff)).as("primaries, seed %d", seed).isEmpty();
+                assertThat(invariants.onePrimaryPerEndpointInStore()).as("primaries in the store, seed %d", seed).isEmpty();
             };
             for (int step = 0; step < 6; step++) {
                 fleet.step();

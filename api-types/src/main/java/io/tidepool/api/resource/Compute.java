@@ -17,7 +17,12 @@ public record Compute(ObjectMeta metadata, Spec spec, Status status) implements 
     public record Spec(String endpoint, String host, Cu cu, Role role, long epoch, Endpoint.Postgres postgres) {
     }
 
-    public enum Role { primary, replacement }
+    /**
+     * {@code primary} serves the endpoint; a {@code replacement} starts beside it and warms up to
+     * take over; a {@code fenced} former primary must stop serving (its host agent stops it and
+     * reports Stopped) before its replacement is promoted, so two never serve at once.
+     */
+    public enum Role { primary, replacement, fenced }
 
     public enum Phase { Pending, Starting, Running, Stopping, Stopped, Failed }
 

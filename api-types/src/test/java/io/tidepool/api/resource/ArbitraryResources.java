@@ -90,11 +90,12 @@ public final class ArbitraryResources {
 
     public static Arbitrary<Migration> migrations() {
         Arbitrary<Migration.Spec> spec = Combinators.combine(text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE),
-                text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE))
+                text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE),
+                text().injectNull(NULL_SHARE))
                 .as(Migration.Spec::new);
         Arbitrary<Migration.Status> status = Combinators.combine(Arbitraries.of(Migration.Phase.class).injectNull(NULL_SHARE),
-                instants().injectNull(NULL_SHARE), instants().injectNull(NULL_SHARE), text().injectNull(NULL_SHARE))
-                .as(Migration.Status::new);
+                instants().injectNull(NULL_SHARE), instants().injectNull(NULL_SHARE), instants().injectNull(NULL_SHARE),
+                text().injectNull(NULL_SHARE)).as(Migration.Status::new);
         return Combinators.combine(metadata(), spec.injectNull(NULL_SHARE), status.injectNull(0.5)).as(Migration::new);
     }
 

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Several store nodes in this JVM on free loopback ports, each with its own directory under {@code root}. */
-final class TestCluster implements AutoCloseable {
+/**
+ * Several store nodes in this JVM on free loopback ports, each with its own directory under {@code root}.
+ * Public for the control plane's own failover tests, through the test-jar.
+ */
+public final class TestCluster implements AutoCloseable {
     static final Duration STARTUP = Duration.ofSeconds(30);
 
     private final Path root;
@@ -28,7 +31,7 @@ final class TestCluster implements AutoCloseable {
         this.tuning = tuning;
     }
 
-    static TestCluster start(int size, Path root, UnaryOperator<RatisStoreConfig> tuning) throws IOException {
+    public static TestCluster start(int size, Path root, UnaryOperator<RatisStoreConfig> tuning) throws IOException {
         List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             peers.add(new Peer("n" + i, "127.0.0.1:" + freePort()));
@@ -41,29 +44,29 @@ final class TestCluster implements AutoCloseable {
         return cluster;
     }
 
-    RatisStoreConfig configOf(String id) {
+    public RatisStoreConfig configOf(String id) {
         return tuning.apply(RatisStoreConfig.cluster(id, root.resolve(id), peers));
     }
 
-    RatisStore startNode(String id) {
+    public RatisStore startNode(String id) {
         RatisStore store = RatisStore.start(configOf(id));
         running.put(id, store);
         return store;
     }
 
-    void stopNode(String id) {
+    public void stopNode(String id) {
         RatisStore store = running.remove(id);
         if (store != null) {
             store.close();
         }
     }
 
-    RatisStore restartNode(String id) {
+    public RatisStore restartNode(String id) {
         stopNode(id);
         return startNode(id);
     }
 
-    RatisStore node(String id) {
+    public RatisStore node(String id) {
         RatisStore store = running.get(id);
         if (store == null) {
             throw new IllegalStateException(id + " is not running");
@@ -71,25 +74,25 @@ final class TestCluster implements AutoCloseable {
         return store;
     }
 
-    List<RatisStore> nodes() {
+    public List<RatisStore> nodes() {
         return List.copyOf(running.values());
     }
 
     /** The node that leads, once exactly one running node says it does. */
-    RatisStore awaitLeader() {
+    public RatisStore awaitLeader() {
         return Await.value(STARTUP, "a ready leader among " + running.keySet(), () -> {
             List<RatisStore> leaders = running.values().stream().filter(s -> s.leadership().isLeader()).toList();
             return leaders.size() == 1 ? leaders.get(0) : null;
         });
     }
 
-    List<RatisStore> followers() {
+    public List<RatisStore> followers() {
         RatisStore leader = awaitLeader();
         return running.values().stream().filter(store -> store != leader).toList();
     }
 
     /** Waits until every running node has applied at least {@code revision}. */
-    void awaitRevisionEverywhere(long revision) {
+    public void awaitRevisionEverywhere(long revision) {
         for (RatisStore store : running.values()) {
             Await.until(STARTUP, store.nodeId() + " to apply revision " + revision,
                     () -> store.status().revision() >= revision);

@@ -1,0 +1,293 @@
+package io.tidepool.migration;
+
+import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Cell;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.Migration;
+import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.capacity.HostCapacity;
+import io.tidepool.capacity.HostRoom;
+import io.tidepool.capacity.Ledger;
+import io.tidepool.control.FleetCache;
+import io.tidepool.reconcile.Reconciler;
+import io.tidepool.reconcile.Result;
+import io.tidepool.registry.ResourceTxn;
+import io.tidepool.store.Store;
+import io.tidepool.switchover.Switchover;
+import io.tidepool.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sheds computes off the hosts of one cell (the key) that are above their watermark. Each move is a
+ * Migration object plus a replacement on the target, created with the target's ledger raised in one
+ * transaction; once the replacement is warm the endpoint switches to it ({@link Switchover}) and the
+ * source's CU is released by the ledger sync. Moves in flight are advanced before new ones are
+ * planned, so the plan counts what they already take away.
+ */
+public final class MigrationReconciler implements Reconciler<String> {
+    private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+
+    private final FleetCache cache;
+    private final Store store;
+    private final Telemetry telemetry;
+    private final InstantSource clock;
+    private final MigrationSettings settings;
+    private final Map<String, MigrationPlan> lastPlans = new ConcurrentHashMap<>();
+
+    public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
+                               MigrationSettings settings) {
+        this.cache = cache;
+        this.store = store;
+        this.telemetry = telemetry;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The cell's latest plan, with the hosts that stay above their watermark and why (for describe). */
+    public Optional<MigrationPlan> lastPlan(String cell) {
+        return Optional.ofNullable(lastPlans.get(cell));
+    }
+
+    @Override
+    public Result reconcile(String cellName) {
+        Cell cell = cache.cells.get(cellName).orElse(null);
+        if (cell == null) {
+            lastPlans.remove(cellName);
+            return Result.done();
+        }
+        Instant now = clock.instant();
+        List<Host> hosts = cache.hosts.byIndex(FleetCache.BY_CELL, cellName);
+        Next next = new Next(now);
+        List<Migration> active = new ArrayList<>();
+        for (Host host : hosts) {
+            for (Migration migration : cache.migrations.byIndex(FleetCache.BY_HOST, host.name())) {
+                if (finished(migration)) {
+                    forgetIfExpired(migration, now, next);
+                } else if (advance(migration, cell, now, next)) {
+                    active.add(migration);
+                }
+            }
+        }
+        if (!next.conflict) {
+            plan(cell, hosts, active, now, next);
+        }
+        return next.result();
+    }
+
+    /** Moves one migration forward; true while it is still under way. */
+    private boolean advance(Migration migration, Cell cell, Instant now, Next next) {
+        Migration.Spec spec = migration.spec();
+        Endpoint endpoint = cache.endpoints.get(spec.endpoint()).orElse(null);
+        Compute primary = cache.computes.get(spec.compute()).orElse(null);
+        Compute replacement = cache.computes.get(spec.replacement()).orElse(null);
+        Migration.Status status = migration.status();
+        boolean claimed = endpoint != null && endpoint.status() != null && spec.compute().equals(endpoint.status().compute());
+        if (primary == null || replacement == null || !claimed) {
+            String gone = endpoint == null ? "the endpoint was deleted"
+                    : primary == null || !claimed ? spec.compute() + " is no longer the endpoint's primary (suspended, evicted or replaced)"
+                    : "the replacement " + spec.replacement() + " is gone (its host failed)";
+            next.write(fail(migration, claimed ? primary : null, replacement, gone, now));
+            return false;
+        }
+        Instant deadline = status.startedAt().plus(settings.timeout());
+        if (primary.spec().role() == Compute.Role.fenced) {
+            if (Switchover.stopped(primary)) {
+                complete(migration, cell, endpoint, primary, replacement, now, next);
+                return false;
+            }
+            if (!now.isBefore(deadline)) {
+                next.write(fail(migration, primary, replacement, spec.sourceHost() + " did not confirm that "
+                        + spec.compute() + " stopped within " + seconds(status.startedAt(), now), now));
+                return false;
+            }
+            next.at(deadline);
+            return true;
+        }
+        if (Switchover.ready(replacement)) {
+            ResourceTxn txn = new ResourceTxn();
+            Switchover.fence(txn, primary);
+            txn.update(migration, migration.withStatus(new Migration.Status(Migration.Phase.Switching, status.startedAt(),
+                    now, null, "replacement warm; waiting for " + spec.sourceHost() + " to stop " + spec.compute())));
+            next.write(txn);
+            next.at(deadline);
+            return true;
+        }
+        if (!now.isBefore(deadline)) {
+            next.write(fail(migration, primary, replacement, "the replacement " + replacement.name() + " was not warm after "
+                    + seconds(status.startedAt(), now), now));
+            return false;
+        }
+        Migration.Phase phase = replacement.status() == null ? Migration.Phase.Pending : Migration.Phase.Copying;
+        if (phase != status.phase()) {
+            next.write(new ResourceTxn().update(migration, migration.withStatus(new Migration.Status(phase,
+                    status.startedAt(), null, null, phase == Migration.Phase.Copying
+                    ? "replacement " + replacement.name() + " starting and warming on " + spec.targetHost()
+                    : "waiting for " + spec.targetHost() + " to start " + replacement.name()))));
+        }
+        next.at(deadline);
+        return true;
+    }
+
+    private void complete(Migration migration, Cell cell, Endpoint endpoint, Compute primary, Compute replacement,
+                          Instant now, Next next) {
+        Migration.Spec spec = migration.spec();
+        Migration.Status status = migration.status();
+        ResourceTxn txn = new ResourceTxn();
+        Host target = cache.hosts.get(spec.targetHost()).orElse(null);
+        Cu cu = Switchover.complete(txn, endpoint, primary, replacement, target, cell, endpoint.status().conditions());
+        Instant warmAt = status.warmAt() == null ? now : status.warmAt();
+        txn.update(migration, migration.withStatus(new Migration.Status(Migration.Phase.Succeeded, status.startedAt(),
+                warmAt, now, "switched to " + replacement.name() + " (" + cu + " CU) on " + spec.targetHost()
+                + " after " + seconds(status.startedAt(), now) + "; " + spec.sourceHost() + " releases "
+                + Ledger.holds(primary) + " CU")));
+        next.write(txn);
+    }
+
+    /**
+     * Ends a migration that cannot finish: its replacement goes, and a primary it had fenced serves
+     * again ({@code primary} is given only while the endpoint still claims it).
+     */
+    private static ResourceTxn fail(Migration migration, Compute primary, Compute replacement, String why, Instant now) {
+        Migration.Status status = migration.status();
+        ResourceTxn txn = new ResourceTxn().update(migration, migration.withStatus(new Migration.Status(
+                Migration.Phase.Failed, status.startedAt(), status.warmAt(), now, why)));
+        if (replacement != null) {
+            txn.delete(replacement);
+        }
+        if (primary != null && primary.spec().role() == Compute.Role.fenced) {
+            Switchover.unfence(txn, primary);
+        }
+        return txn;
+    }
+
+    private void forgetIfExpired(Migration migration, Instant now, Next next) {
+        Instant finishedAt = migration.status().finishedAt() == null ? now : migration.status().finishedAt();
+        Instant expires = finishedAt.plus(settings.retention());
+        if (now.isBefore(expires)) {
+            next.at(expires);
+        } else {
+            next.write(new ResourceTxn().delete(migration));
+        }
+    }
+
+    private void plan(Cell cell, List<Host> hosts, List<Migration> active, Instant now, Next next) {
+        List<HostRoom> rooms = new ArrayList<>(hosts.size());
+        Map<String, Host> byName = new HashMap<>();
+        for (Host host : hosts) {
+            rooms.add(HostCapacity.roomOf(host, cell));
+            byName.put(host.name(), host);
+        }
+        if (rooms.stream().noneMatch(HostRoom::aboveWatermark)) {
+            lastPlans.remove(cell.name());
+            return;
+        }
+        List<MigrationInFlight> inFlight = new ArrayList<>();
+        Set<String> moving = new HashSet<>();
+        for (Migration m : active) {
+            Cu cu = cache.computes.get(m.spec().replacement()).map(Ledger::holds).orElse(Cu.ZERO);
+            inFlight.add(new MigrationInFlight(m.spec().compute(), m.spec().sourceHost(), m.spec().targetHost(), cu));
+            moving.add(m.spec().compute());
+        }
+        Map<String, List<MigrationCandidate>> candidates = new HashMap<>();
+        for (HostRoom room : rooms) {
+            if (room.aboveWatermark()) {
+                candidates.put(room.host(), candidatesOn(room.host(), moving));
+            }
+        }
+        MigrationPlan plan = MigrationPlanner.plan(new MigrationInput(rooms, candidates, inFlight, settings.limits()));
+        lastPlans.put(cell.name(), plan);
+        for (MigrationPlan.Move move : plan.moves()) {
+            start(cell, move, byName.get(move.target()), now, next);
+        }
+    }
+
+    private List<MigrationCandidate> candidatesOn(String host, Set<String> moving) {
+        List<MigrationCandidate> candidates = new ArrayList<>();
+        for (Compute compute : cache.computes.byIndex(FleetCache.BY_HOST, host)) {
+            if (compute.spec().role() != Compute.Role.primary) {
+                continue;
+            }
+            boolean running = compute.status() != null && compute.status().phase() == Compute.Phase.Running;
+            List<Compute> siblings = cache.computes.byIndex(FleetCache.BY_ENDPOINT, compute.spec().endpoint());
+            boolean restarting = Switchover.replacementOf(siblings, Switchover.Purpose.restart).isPresent();
+            Bytes used = telemetry.latest(compute.name()).map(m -> new Bytes(m.memoryUsedBytes())).orElse(null);
+            candidates.add(MigrationCandidate.of(compute.name(), compute.spec().endpoint(), Ledger.holds(compute), used,
+                    MigrationCandidate.movable(running, restarting, moving.contains(compute.name()))));
+        }
+        return candidates;
+    }
+
+    private void start(Cell cell, MigrationPlan.Move move, Host target, Instant now, Next next) {
+        Endpoint endpoint = cache.endpoints.get(move.endpoint()).orElse(null);
+        Compute primary = cache.computes.get(move.compute()).orElse(null);
+        if (endpoint == null || primary == null || target == null) {
+            next.conflict = true;
+            return;
+        }
+        long epoch = Switchover.nextEpoch(endpoint, cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name()));
+        ResourceTxn txn = new ResourceTxn().expectUnchanged(primary);
+        Optional<Compute> replacement = Switchover.start(txn, endpoint, epoch, target, cell, move.cu(),
+                primary.spec().postgres(), Switchover.Purpose.migration, now);
+        if (replacement.isEmpty()) {
+            next.conflict = true;
+            return;
+        }
+        txn.create(new Migration(ObjectMeta.named(endpoint.name() + "-move-" + epoch).withCreationTimestamp(now),
+                new Migration.Spec(endpoint.name(), primary.name(), replacement.get().name(), move.source(),
+                        move.target(), move.explanation()),
+                new Migration.Status(Migration.Phase.Pending, now, null, null,
+                        "waiting for " + move.target() + " to start " + replacement.get().name())));
+        next.write(txn);
+        next.at(now.plus(settings.timeout()));
+    }
+
+    private static boolean finished(Migration migration) {
+        Migration.Phase phase = migration.status() == null ? null : migration.status().phase();
+        return phase == Migration.Phase.Succeeded || phase == Migration.Phase.Failed;
+    }
+
+    private static String seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toSeconds() + "s";
+    }
+
+    /** What one reconcile wrote and when the cell must be looked at again. */
+    private final class Next {
+        private final Instant now;
+        private Instant at;
+        private boolean conflict;
+
+        Next(Instant now) {
+            this.now = now;
+        }
+
+        void at(Instant instant) {
+            at = at == null || instant.isBefore(at) ? instant : at;
+        }
+
+        void write(ResourceTxn txn) {
+            if (!store.txn(txn.toTxn()).succeeded()) {
+                conflict = true;
+            }
+        }
+
+        Result result() {
+            if (conflict) {
+                return Result.after(RETRY_AFTER_CONFLICT);
+            }
+            return at == null ? Result.done() : Result.after(Duration.between(now, at).plusMillis(1));
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.tidepool.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.quantity.MilliCpu;
+import io.tidepool.api.resource.Cell;
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.HostShape;
+import io.tidepool.api.resource.Kind;
+import io.tidepool.api.resource.Migration;
+import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.api.resource.Resource;
+import io.tidepool.capacity.HostCapacity;
+import io.tidepool.capacity.Ledger;
+import io.tidepool.migration.MigrationSettings;
+import io.tidepool.reconcile.ManualClock;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.sim.workload.Demand;
+import io.tidepool.store.Op;
+import io.tidepool.store.Txn;
+import io.tidepool.store.memory.InMemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Endpoints packed onto one host grow under load until the host passes its watermark; the
+ * migration controller moves computes off it, one Migration object per move, each switching to a
+ * warm replacement, until every host is at or below its watermark and every endpoint has the size
+ * its load asks for. After every step: no overcommit, sizes in bounds, one primary per endpoint,
+ * the per-host migration cap.
+ */
+class MigrationSimulationTest {
+    private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    private static final HostShape HOST = new HostShape(new MilliCpu(8_000), new Bytes(32L << 30));
+    private static final double WATERMARK = 0.75;
+    private static final Duration LOAD_STARTS = Duration.ofMinutes(5);
+
+    @Property(tries = 4)
+    void hostsAboveTheirWatermarkShedComputesUntilBelow(@ForAll @IntRange(min = 4, max = 7) int endpoints) throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(START);
+        ResourceRegistry registry = new ResourceRegistry(store);
+        FleetInvariants invariants = new FleetInvariants(registry);
+        SimFleet.Settings settings = SimFleet.Settings.DEFAULT;
+        try (SimFleet fleet = packedFleet(store, clock, endpoints, settings)) {
+            fleet.lead();
+            fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), Set.of())).isEmpty());
+            int perHost = settings.control().migrations().limits().perHost();
+            while (clock.instant().isBefore(START.plus(Duration.ofMinutes(40)))) {
+                fleet.step();
+                assertThat(invariants.noHostOvercommitted()).isEmpty();
+                assertThat(invariants.computesWithinBounds()).isEmpty();
+                assertThat(invariants.onePrimaryPerEndpointInStore()).isEmpty();
+                assertThat(activeBySource(registry).values()).allMatch(n -> n <= perHost);
+            }
+            List<Migration> migrations = registry.listAll(Kind.MIGRATION).stream().map(Migration.class::cast).toList();
+            assertThat(migrations).as("computes were moved off the full host").isNotEmpty()
+                    .allSatisfy(m -> {
+                        assertThat(m.status().phase()).as(m.name() + ": " + m.status().message())
+                                .isEqualTo(Migration.Phase.Succeeded);
+                        assertThat(m.status().startedAt()).isBeforeOrEqualTo(m.status().warmAt());
+                        assertThat(m.status().warmAt()).isBeforeOrEqualTo(m.status().finishedAt());
+                        assertThat(m.spec().sourceHost()).isNotEqualTo(m.spec().targetHost());
+                    });
+            Map<String, Cell> cells = invariants.byName(Kind.CELL, Cell.class);
+            for (Host host : invariants.byName(Kind.HOST, Host.class).values()) {
+                Cu capacity = HostCapacity.capacity(host.spec().capacity(), 1.0);
+                assertThat(Ledger.allocated(host)).as(host.name() + " at or below its watermark")
+                        .isLessThanOrEqualTo(HostCapacity.watermark(capacity, cells.get("c1").spec().watermark()));
+            }
+            for (Endpoint endpoint : invariants.byName(Kind.ENDPOINT, Endpoint.class).values()) {
+                assertThat(endpoint.status().phase()).as(endpoint.name()).isEqualTo(Endpoint.Phase.Running);
+                assertThat(endpoint.status().cu()).as(endpoint.name() + " got the size its load asks for")
+                        .isEqualTo(Cu.parse("1.75"));
+            }
+        }
+    }
+
+    @Example
+    void finishedMigrationsAreForgottenAfterTheirRetention() throws Exception {
+        int endpoints = 5;
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(START);
+        ResourceRegistry registry = new ResourceRegistry(store);
+        SimFleet.Settings base = SimFleet.Settings.DEFAULT;
+        MigrationSettings shortRetention = new MigrationSettings(base.control().migrations().limits(),
+                base.control().migrations().timeout(), Duration.ofMinutes(5));
+        SimFleet.Settings settings = new SimFleet.Settings(base.tick(), base.lease(), base.startDelay(),
+                base.control().withMigrations(shortRetention));
+        try (SimFleet fleet = packedFleet(store, clock, endpoints, settings)) {
+            fleet.lead();
+            boolean sawMigration = false;
+            while (clock.instant().isBefore(START.plus(Duration.ofMinutes(40)))) {
+                fleet.step();
+                sawMigration |= !registry.listAll(Kind.MIGRATION).isEmpty();
+            }
+            assertThat(sawMigration).isTrue();
+            assertThat(registry.listAll(Kind.MIGRATION)).as("finished migrations deleted after 5 minutes").isEmpty();
+        }
+    }
+
+    /**
+     * A cell of three hosts and endpoints that idle, then each load 1.5 vCPUs: 1.75 CU at the 90%
+     * load target, so four or more no longer fit below one host's watermark.
+     */
+    private static SimFleet packedFleet(InMemoryStore store, ManualClock clock, int endpoints, SimFleet.Settings settings) {
+        List<Resource> objects = new ArrayList<>();
+        objects.add(new Cell(ObjectMeta.named("c1"), new Cell.Spec(HOST, null, WATERMARK, 1.0, null, 10), null));
+        for (int i = 0; i < endpoints; i++) {
+            objects.add(new Endpoint(ObjectMeta.named("db-" + i), new Endpoint.Spec("c1",
+                    new Endpoint.ComputeRange(Cu.QUARTER, Cu.ofWhole(2)), null, null, null), null));
+        }
+        store.txn(Txn.of(List.of(), objects.stream().map(r -> (Op) ResourceRegistry.putOp(r)).toList()));
+        Instant loadStarts = START.plus(LOAD_STARTS);
+        SimFleet fleet = new SimFleet(store, clock, name -> t -> t.isBefore(loadStarts)
+                ? Demand.ofMebibytes(0.1, 256, 128) : Demand.ofMebibytes(1.5, 512, 256), settings);
+        for (int h = 0; h < 3; h++) {
+            fleet.addHost("c1", "host-" + h, HOST);
+        }
+        return fleet;
+    }
+
+    private static Map<String, Integer> activeBySource(ResourceRegistry registry) {
+        Map<String, Integer> active = new HashMap<>();
+        for (Resource r : registry.listAll(Kind.MIGRATION)) {
+            Migration m = (Migration) r;
+            Migration.Phase phase = m.status().phase();
+            if (phase != Migration.Phase.Succeeded && phase != Migration.Phase.Failed) {
+                active.merge(m.spec().sourceHost(), 1, Integer::sum);
+            }
+        }
+        return active;
+    }
+}
