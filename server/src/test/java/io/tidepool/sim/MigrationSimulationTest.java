@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +109,38 @@ class MigrationSimulationTest {
             }
             assertThat(sawMigration).isTrue();
             assertThat(registry.listAll(Kind.MIGRATION)).as("finished migrations deleted after 5 minutes").isEmpty();
+        }
+    }
+
+    @Example
+    void aSourceCutOffWhileItsPrimaryIsFencedNeverRunsTwoPrimaries() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(START);
+        ResourceRegistry registry = new ResourceRegistry(store);
+        FleetInvariants invariants = new FleetInvariants(registry);
+        Set<String> cutOff = new HashSet<>();
+        try (SimFleet fleet = packedFleet(store, clock, 6, SimFleet.Settings.DEFAULT)) {
+            fleet.lead();
+            fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), cutOff)).isEmpty());
+            Migration cutDuringSwitch = null;
+            while (clock.instant().isBefore(START.plus(Duration.ofMinutes(30)))) {
+                fleet.step();
+                assertThat(invariants.onePrimaryPerEndpointInStore()).isEmpty();
+                assertThat(invariants.noHostOvercommitted()).isEmpty();
+                if (cutDuringSwitch == null) {
+                    cutDuringSwitch = registry.listAll(Kind.MIGRATION).stream().map(Migration.class::cast)
+                            .filter(m -> m.status().phase() == Migration.Phase.Switching).findFirst().orElse(null);
+                    if (cutDuringSwitch != null) {
+                        // The fence is in the store; the source will never hear it.
+                        fleet.link().cutOff(cutDuringSwitch.spec().sourceHost());
+                        cutOff.add(cutDuringSwitch.spec().sourceHost());
+                    }
+                }
+            }
+            assertThat(cutDuringSwitch).as("a migration reached its switch").isNotNull();
+            Migration after = registry.get(Migration.class, Kind.MIGRATION, cutDuringSwitch.name()).orElseThrow();
+            assertThat(after.status().phase()).as(after.status().message()).isEqualTo(Migration.Phase.Failed);
+            assertThat(invariants.unplacedEndpoints()).as("placed again off the cut-off host").isEmpty();
         }
     }
 
