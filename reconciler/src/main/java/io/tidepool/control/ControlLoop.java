@@ -6,6 +6,8 @@ import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.Migration;
 import io.tidepool.autoscale.AutoscaleReconciler;
 import io.tidepool.autoscale.ScalingPolicy;
+import io.tidepool.buffer.BufferReconciler;
+import io.tidepool.buffer.HostProviders;
 import io.tidepool.capacity.LedgerReconciler;
 import io.tidepool.endpoint.EndpointReconciler;
 import io.tidepool.health.HostHealthReconciler;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +45,25 @@ public final class ControlLoop implements AutoCloseable {
     /**
      * @param grace          heartbeats missing this long make a host not ready
      * @param resyncInterval every key is looked at again this often, whatever happened
+     * @param migrations     the migration caps, timeout and retention
+     * @param restarts       the prewarm lead and the per-cell limit of planned restarts
+     * @param buffer         the pool buffer's cool-down, backoff and polling
      */
     public record Settings(Duration grace, Duration resyncInterval, int workersPerController, ScalingPolicy scaling,
-                           MigrationSettings migrations, RestartSettings restarts) {
+                           MigrationSettings migrations, RestartSettings restarts, BufferReconciler.Settings buffer) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5), 2,
-                ScalingPolicy.DEFAULT, MigrationSettings.DEFAULT, RestartSettings.DEFAULT);
+                ScalingPolicy.DEFAULT, MigrationSettings.DEFAULT, RestartSettings.DEFAULT, BufferReconciler.Settings.DEFAULT);
 
         public Settings withRestarts(RestartSettings newRestarts) {
-            return new Settings(grace, resyncInterval, workersPerController, scaling, migrations, newRestarts);
+            return new Settings(grace, resyncInterval, workersPerController, scaling, migrations, newRestarts, buffer);
         }
 
         public Settings withMigrations(MigrationSettings newMigrations) {
-            return new Settings(grace, resyncInterval, workersPerController, scaling, newMigrations, restarts);
+            return new Settings(grace, resyncInterval, workersPerController, scaling, newMigrations, restarts, buffer);
+        }
+
+        public Settings withBuffer(BufferReconciler.Settings newBuffer) {
+            return new Settings(grace, resyncInterval, workersPerController, scaling, migrations, restarts, newBuffer);
         }
     }
 
@@ -70,11 +80,19 @@ public final class ControlLoop implements AutoCloseable {
     private final AutoscaleReconciler autoscaler;
     private final MigrationReconciler migrator;
     private final RestartReconciler restarter;
+    private final Controller<String> buffer;
+    private final BufferReconciler bufferReconciler;
     private final List<Controller<String>> controllers = new ArrayList<>();
     private Thread pump;
     private volatile boolean running;
 
+    /** A control loop for a fleet whose hosts all register themselves: no cell has a provider. */
     public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings) {
+        this(store, clock, telemetry, settings, HostProviders.none());
+    }
+
+    /** @param providers where cells that do not register their own hosts get them from */
+    public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings, HostProviders providers) {
         this.cache = new FleetCache(new ResourceRegistry(store));
         this.telemetry = telemetry;
         this.settings = settings;
@@ -88,6 +106,8 @@ public final class ControlLoop implements AutoCloseable {
         migration = controller("migration", clock, migrator);
         restarter = new RestartReconciler(cache, store, clock, settings.restarts());
         restart = controller("restart", clock, restarter);
+        bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
+        buffer = controller("buffer", clock, bufferReconciler);
         wire();
     }
 
@@ -112,6 +132,11 @@ public final class ControlLoop implements AutoCloseable {
     /** The latest planned-restart decision per endpoint, for describe. */
     public RestartReconciler restarter() {
         return restarter;
+    }
+
+    /** The pool buffer's latest decisions per cell, for describe. */
+    public BufferReconciler buffer() {
+        return bufferReconciler;
     }
 
     public List<Controller<String>> controllers() {
@@ -149,6 +174,7 @@ public final class ControlLoop implements AutoCloseable {
         cache.cells.list().forEach(c -> {
             placement.queue().add(c.name());
             migration.queue().add(c.name());
+            buffer.queue().add(c.name());
         });
         cache.hosts.list().forEach(h -> {
             ledger.queue().add(h.name());
@@ -220,9 +246,15 @@ public final class ControlLoop implements AutoCloseable {
                 .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
                 .ifPresent(h -> health.queue().add(host)));
         cache.cells.addHandler((before, after) -> {
+            // The buffer rewrites a cell's status whenever its allocation moves: only the spec
+            // matters to the controllers here, and to the buffer its own writes are no news.
+            if (before != null && after != null && Objects.equals(before.spec(), after.spec())) {
+                return;
+            }
             String cell = after != null ? after.name() : before.name();
             placement.queue().add(cell);
             migration.queue().add(cell);
+            buffer.queue().add(cell);
             cache.hosts.byIndex(FleetCache.BY_CELL, cell).forEach(h -> ledger.queue().add(h.name()));
         });
         cache.hosts.addHandler((before, after) -> {
@@ -233,6 +265,10 @@ public final class ControlLoop implements AutoCloseable {
             }
             placement.queue().add(host.spec().cell());
             migration.queue().add(host.spec().cell());
+            buffer.queue().add(host.spec().cell());
+            if (before != null && after != null && !Objects.equals(before.spec().cell(), after.spec().cell())) {
+                buffer.queue().add(before.spec().cell());
+            }
         });
         cache.endpoints.addHandler((before, after) -> {
             Endpoint endpoint = after != null ? after : before;
@@ -245,6 +281,10 @@ public final class ControlLoop implements AutoCloseable {
         cache.computes.addHandler((before, after) -> {
             Compute compute = after != null ? after : before;
             forHosts(before, after, host -> ledger.queue().add(host));
+            if (before == null || after == null || !Objects.equals(before.spec().host(), after.spec().host())) {
+                // A host may have got its first compute or lost its last one: the buffer tracks empty hosts.
+                forHosts(before, after, host -> cache.hosts.get(host).ifPresent(h -> buffer.queue().add(h.spec().cell())));
+            }
             endpoints.queue().add(compute.spec().endpoint());
             restart.queue().add(compute.spec().endpoint());
             autoscale.queue().add(compute.name());

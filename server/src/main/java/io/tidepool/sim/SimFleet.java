@@ -3,7 +3,11 @@ package io.tidepool.sim;
 import io.tidepool.agent.HostAgent;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.HostShape;
+import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.api.resource.Resource;
+import io.tidepool.buffer.BufferReconciler;
+import io.tidepool.buffer.HostProviders;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
@@ -15,9 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -26,6 +32,9 @@ import java.util.function.Function;
  * clock by a tick, lets every live agent do its round, then runs the controllers until they have
  * nothing left to do at that instant. The store is any {@link Store}: in memory for speed, or a
  * Ratis cluster to test leader failover.
+ *
+ * <p>With host providers, hosts also come and go as the pool buffer asks: a host a provider made
+ * gets an agent on the first step it is in the store, and loses it once it was given back.
  */
 public final class SimFleet implements AutoCloseable {
 
@@ -43,18 +52,34 @@ public final class SimFleet implements AutoCloseable {
     private final ManualClock clock;
     private final Function<String, Workload> workloads;
     private final Settings settings;
+    private final HostProviders providers;
+    private final boolean providesHosts;
     private final InProcessLink link;
+    private final ResourceRegistry registry;
     private final Map<String, HostAgent> agents = new LinkedHashMap<>();
     private final List<Runnable> afterAgentRound = new ArrayList<>();
+    /** Agents this fleet started for hosts a provider made. */
+    private final Set<String> provided = new HashSet<>();
+    /** Hosts killed on purpose: a dead machine does not come back because its Host object is still there. */
+    private final Set<String> killed = new HashSet<>();
     private ControlLoop loop;
     private Instant nextResync;
 
     public SimFleet(Store store, ManualClock clock, Function<String, Workload> workloads, Settings settings) {
+        this(store, clock, workloads, settings, null);
+    }
+
+    /** @param providers where cells get hosts from when their buffer asks for them */
+    public SimFleet(Store store, ManualClock clock, Function<String, Workload> workloads, Settings settings,
+                    HostProviders providers) {
         this.store = store;
         this.clock = clock;
         this.workloads = workloads;
         this.settings = settings;
-        this.link = new InProcessLink(new ResourceRegistry(store), () -> loop == null ? null : loop.telemetry());
+        this.providesHosts = providers != null;
+        this.providers = providers == null ? HostProviders.none() : providers;
+        this.registry = new ResourceRegistry(store);
+        this.link = new InProcessLink(registry, () -> loop == null ? null : loop.telemetry());
     }
 
     /** Starts a term of leadership: a fresh control loop with empty soft state. */
@@ -67,7 +92,7 @@ public final class SimFleet implements AutoCloseable {
         if (loop != null) {
             loop.close();
         }
-        loop = new ControlLoop(leaderNode, clock, new Telemetry(clock.instant()), settings.control());
+        loop = new ControlLoop(leaderNode, clock, new Telemetry(clock.instant()), settings.control(), providers);
         loop.prime();
         nextResync = clock.instant().plus(settings.control().resyncInterval());
     }
@@ -94,16 +119,15 @@ public final class SimFleet implements AutoCloseable {
 
     /** Adds a host whose agent registers it on its first round. */
     public HostAgent addHost(String cell, String name, HostShape shape) {
-        Host host = new Host(ObjectMeta.named(name).withCreationTimestamp(clock.instant()),
-                new Host.Spec(cell, shape, false), null);
-        HostAgent agent = new HostAgent(host, link, new SimDriver(name, workloads, settings.startDelay()), settings.lease());
-        agents.put(name, agent);
-        return agent;
+        return start(new Host(ObjectMeta.named(name).withCreationTimestamp(clock.instant()),
+                new Host.Spec(cell, shape, false), null));
     }
 
     /** The host dies: its agent and its computes are gone at once, without a word to anyone. */
     public void killHost(String name) {
         agents.remove(name);
+        provided.remove(name);
+        killed.add(name);
     }
 
     public Collection<HostAgent> agents() {
@@ -123,6 +147,9 @@ public final class SimFleet implements AutoCloseable {
     public void step() throws InterruptedException {
         clock.advance(settings.tick());
         Instant now = clock.instant();
+        if (providesHosts) {
+            followProvidedHosts();
+        }
         link.pump();
         for (HostAgent agent : agents.values()) {
             agent.step(now);
@@ -137,6 +164,36 @@ public final class SimFleet implements AutoCloseable {
             loop.runUntilQuiet();
         }
         link.pump();
+    }
+
+    /** Boots an agent on every host a provider made that has none yet, and removes those given back. */
+    private void followProvidedHosts() {
+        Map<String, Host> inStore = new LinkedHashMap<>();
+        for (Resource resource : registry.listAll(Kind.HOST)) {
+            Host host = (Host) resource;
+            if (host.metadata().labels().containsKey(BufferReconciler.PROVIDER_LABEL)) {
+                inStore.put(host.name(), host);
+            }
+        }
+        provided.removeIf(name -> {
+            boolean gone = !inStore.containsKey(name);
+            if (gone) {
+                agents.remove(name);
+            }
+            return gone;
+        });
+        for (Host host : inStore.values()) {
+            if (!agents.containsKey(host.name()) && !killed.contains(host.name())) {
+                start(host);
+                provided.add(host.name());
+            }
+        }
+    }
+
+    private HostAgent start(Host host) {
+        HostAgent agent = new HostAgent(host, link, new SimDriver(host.name(), workloads, settings.startDelay()), settings.lease());
+        agents.put(host.name(), agent);
+        return agent;
     }
 
     @Override

@@ -140,6 +140,22 @@ final class FleetInvariants {
         return violations;
     }
 
+    /** No cell has more hosts than its {@code maxHosts}. */
+    List<String> cellsOverMaxHosts() {
+        Map<String, Integer> hostsPerCell = new HashMap<>();
+        for (Host host : byName(Kind.HOST, Host.class).values()) {
+            hostsPerCell.merge(host.spec().cell(), 1, Integer::sum);
+        }
+        List<String> violations = new ArrayList<>();
+        for (Cell cell : byName(Kind.CELL, Cell.class).values()) {
+            int hosts = hostsPerCell.getOrDefault(cell.name(), 0);
+            if (hosts > cell.spec().maxHosts()) {
+                violations.add(cell.name() + ": " + hosts + " hosts > maxHosts " + cell.spec().maxHosts());
+            }
+        }
+        return violations;
+    }
+
     /** Endpoints that are not placed: no compute, or one the store does not have. */
     List<String> unplacedEndpoints() {
         Map<String, Compute> computes = byName(Kind.COMPUTE, Compute.class);
