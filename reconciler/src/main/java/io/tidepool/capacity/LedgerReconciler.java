@@ -2,12 +2,15 @@ package io.tidepool.capacity;
 
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Cell;
+import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Host;
 import io.tidepool.control.FleetCache;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class LedgerReconciler implements Reconciler<String> {
     private static final Logger log = LoggerFactory.getLogger(LedgerReconciler.class);
 
+    private static final Duration MID_WRITE_RECHECK = Duration.ofMillis(20);
+
     private final FleetCache cache;
     private final Store store;
 
@@ -29,8 +34,18 @@ public final class LedgerReconciler implements Reconciler<String> {
         this.store = store;
     }
 
+    /**
+     * Whether a compute is newer than the cache's revision when this look began: a reader on another
+     * thread sees the computes of a write before its host (never the reverse), and a host read before
+     * the write was applied, beside computes read after, would look under-recorded.
+     */
+    private static boolean newerThan(List<Compute> computes, long revision) {
+        return computes.stream().anyMatch(c -> c.metadata().resourceVersion() > revision);
+    }
+
     @Override
     public Result reconcile(String hostName) {
+        long seen = cache.revision();
         Host host = cache.hosts.get(hostName).orElse(null);
         if (host == null) {
             return Result.done();
@@ -39,12 +54,16 @@ public final class LedgerReconciler implements Reconciler<String> {
         if (cell == null) {
             return Result.done();
         }
-        Cu held = Ledger.sum(cache.computes.byIndex(FleetCache.BY_HOST, hostName));
+        List<Compute> computes = cache.computes.byIndex(FleetCache.BY_HOST, hostName);
+        Cu held = Ledger.sum(computes);
         Cu recorded = Ledger.allocated(host);
         Cu capacity = HostCapacity.capacity(host.spec().capacity(), cell.spec().cpuOvercommit());
         Cu ledger = recorded;
         if (held.compareTo(recorded) < 0) {
             ledger = held;
+        } else if (held.compareTo(recorded) > 0 && newerThan(computes, seen)) {
+            // A write came in while this look read the cache: its host may be newer than the one read.
+            return Result.after(MID_WRITE_RECHECK);
         } else if (held.compareTo(recorded) > 0) {
             // Cannot happen while every grant goes through admission; say so loudly, never hide it.
             log.error("{}: computes hold {} CU but the ledger records {} CU; raising the ledger", hostName, held, recorded);

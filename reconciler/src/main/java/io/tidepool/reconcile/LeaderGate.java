@@ -2,6 +2,7 @@ package io.tidepool.reconcile;
 
 import io.tidepool.store.Leadership;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,7 +29,13 @@ public final class LeaderGate implements AutoCloseable {
 
     public LeaderGate(Leadership leadership, Supplier<? extends AutoCloseable> startTerm) {
         this.startTerm = startTerm;
-        leadership.addListener(leading -> transitions.execute(() -> transition(leading)));
+        leadership.addListener(leading -> {
+            try {
+                transitions.execute(() -> transition(leading));
+            } catch (RejectedExecutionException closedGate) {
+                // The store tells of its own shutdown after the gate closed: nothing runs any more.
+            }
+        });
     }
 
     /** Whether leader-only work is running on this node now. */

@@ -1,6 +1,8 @@
 package io.tidepool.server;
 
 import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.control.ControlLoop;
+import io.tidepool.reconcile.LeaderGate;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.api.ApiServer;
 import io.tidepool.server.apply.ManifestApplier;
@@ -12,18 +14,21 @@ import io.tidepool.store.StoreException;
 import io.tidepool.store.ratis.Peer;
 import io.tidepool.store.ratis.RatisStore;
 import io.tidepool.store.ratis.RatisStoreConfig;
+import io.tidepool.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One control-plane node: its replica of the store, and the API in front of it. {@code tidepool up}
- * runs one with a single-node store; {@code tidepool server} runs one member of a 3- or 5-node cluster.
+ * One control-plane node: its replica of the store, the API in front of it, and, while this node
+ * leads the store, the controllers. {@code tidepool up} runs one with a single-node store;
+ * {@code tidepool server} runs one member of a 3- or 5-node cluster.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
@@ -31,13 +36,16 @@ public final class ControlPlane implements AutoCloseable {
 
     private final DataDirLock lock;
     private final Store store;
+    private final LeaderTerms terms;
     private final ApiServer api;
     private final ManifestApplier applier;
     private final String adminToken;
 
-    private ControlPlane(DataDirLock lock, Store store, ApiServer api, ManifestApplier applier, String adminToken) {
+    private ControlPlane(DataDirLock lock, Store store, LeaderTerms terms, ApiServer api, ManifestApplier applier,
+                         String adminToken) {
         this.lock = lock;
         this.store = store;
+        this.terms = terms;
         this.api = api;
         this.applier = applier;
         this.adminToken = adminToken;
@@ -60,20 +68,55 @@ public final class ControlPlane implements AutoCloseable {
             lock.close();
             throw e;
         }
+        LeaderTerms terms = null;
         try {
             Clock clock = Clock.systemUTC();
             TokenRegistry tokens = new TokenRegistry(store, clock);
             ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
             ServerMetrics metrics = new ServerMetrics(store);
+            terms = new LeaderTerms(store, clock);
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
-                    store, applier, tokens, metrics));
-            ControlPlane plane = new ControlPlane(lock, store, api, applier, adminToken);
+                    store, applier, tokens, metrics, terms::current));
+            ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, adminToken);
             plane.registerToken(tokens, "admin-" + config.nodeId());
             return plane;
         } catch (RuntimeException e) {
+            if (terms != null) {
+                terms.close();
+            }
             store.close();
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * The controllers of each term of leadership: a fresh {@link ControlLoop}, with empty soft state,
+     * every time this node becomes the leader, closed as soon as it stops leading.
+     */
+    private static final class LeaderTerms implements AutoCloseable {
+        private final AtomicReference<ControlLoop> current = new AtomicReference<>();
+        private final LeaderGate gate;
+
+        LeaderTerms(Store store, Clock clock) {
+            gate = new LeaderGate(store.leadership(), () -> {
+                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), ControlLoop.Settings.DEFAULT);
+                loop.start();
+                current.set(loop);
+                return () -> {
+                    current.compareAndSet(loop, null);
+                    loop.close();
+                };
+            });
+        }
+
+        ControlLoop current() {
+            return current.get();
+        }
+
+        @Override
+        public void close() {
+            gate.close();
         }
     }
 
@@ -110,6 +153,17 @@ public final class ControlPlane implements AutoCloseable {
         return store;
     }
 
+    /** The controllers of this node's current term of leadership; null while it does not lead. */
+    public ControlLoop controlLoop() {
+        return terms.current();
+    }
+
+    /** What the leader hears from host agents (heartbeats, metrics); null while this node does not lead. */
+    public Telemetry leaderTelemetry() {
+        ControlLoop loop = terms.current();
+        return loop == null ? null : loop.telemetry();
+    }
+
     public ManifestApplier applier() {
         return applier;
     }
@@ -127,11 +181,15 @@ public final class ControlPlane implements AutoCloseable {
         try {
             api.close();
         } finally {
-            store.close();
             try {
-                lock.close();
-            } catch (IOException e) {
-                log.warn("releasing the data dir lock failed: {}", e.getMessage());
+                terms.close();
+            } finally {
+                store.close();
+                try {
+                    lock.close();
+                } catch (IOException e) {
+                    log.warn("releasing the data dir lock failed: {}", e.getMessage());
+                }
             }
         }
     }

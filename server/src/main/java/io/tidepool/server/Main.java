@@ -3,8 +3,10 @@ package io.tidepool.server;
 import io.tidepool.manifests.cli.ApplyCommand;
 import io.tidepool.manifests.cli.CliErrors;
 import io.tidepool.manifests.cli.DeleteCommand;
+import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
 import io.tidepool.manifests.cli.GetCommand;
+import io.tidepool.manifests.cli.ResumeCommand;
 import io.tidepool.server.cli.ServerCommand;
 import io.tidepool.server.cli.UpCommand;
 import picocli.CommandLine;
@@ -15,7 +17,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
         subcommands = {UpCommand.class, ServerCommand.class, ApplyCommand.class, DiffCommand.class,
-                GetCommand.class, DeleteCommand.class, HelpCommand.class})
+                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

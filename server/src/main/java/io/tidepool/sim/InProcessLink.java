@@ -9,6 +9,7 @@ import io.tidepool.control.FleetCache;
 import io.tidepool.reconcile.Informer;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
+import io.tidepool.store.StoreException;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The control plane as simulated host agents reach it, in process: the same calls the REST API
- * serves to real agents, on the store and the leader's telemetry. Hosts can be cut off from it
- * (a network partition) to test fencing. Assignments come from one compute informer shared by all
- * agents, as a real agent's watch of its own computes would deliver them.
+ * The control plane as host agents in its own process reach it: the same calls the REST API serves
+ * to remote agents, on the store and the current leader's telemetry. Simulated fleets step it on a
+ * manual clock; {@code tidepool up} on a real-time timer. Hosts can be cut off from it (a network
+ * partition) to test fencing. Assignments come from one compute informer shared by all agents, as
+ * a remote agent's watch of its own computes would deliver them; whoever steps the agents calls
+ * {@link #pump} before each round, so one thread owns the informer and the agents.
  */
 public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     private static final int REPORT_ATTEMPTS = 5;
@@ -60,8 +63,12 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     @Override
     public void register(Host host) {
         reachable(host.name());
-        if (registry.get(Kind.HOST, host.name()).isEmpty()) {
-            registry.store().txn(new ResourceTxn().create(host).toTxn());
+        try {
+            if (registry.get(Kind.HOST, host.name()).isEmpty()) {
+                registry.store().txn(new ResourceTxn().create(host).toTxn());
+            }
+        } catch (StoreException e) {
+            throw unreachable(e);
         }
     }
 
@@ -73,6 +80,14 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
 
     @Override
     public boolean report(String name, Compute.Status status) {
+        try {
+            return tryReport(name, status);
+        } catch (StoreException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private boolean tryReport(String name, Compute.Status status) {
         for (int attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
             Compute compute = registry.get(Compute.class, Kind.COMPUTE, name).orElse(null);
             if (compute == null) {
@@ -104,6 +119,11 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     @Override
     public void close() {
         computes.close();
+    }
+
+    // A store without a quorum is, to an agent, a control plane it cannot reach: it fences after its lease.
+    private static UnreachableException unreachable(StoreException e) {
+        return new UnreachableException("the store is unavailable: " + e.getMessage());
     }
 
     private void reachable(String host) {

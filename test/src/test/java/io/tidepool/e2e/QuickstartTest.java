@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidepool.store.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README's quickstart, end to end through the real launcher, a real single-node Ratis store on
- * RocksDB and the real CLI processes: apply, get, diff, an invalid set, and a crash.
+ * RocksDB and the real CLI processes: apply, the endpoints running on up's hosts, describe, get,
+ * diff, an invalid set, and a crash.
  */
 class QuickstartTest {
     private static final Path QUICKSTART = Launcher.ROOT.resolve("examples/quickstart");
@@ -30,7 +33,8 @@ class QuickstartTest {
         int port = freePort();
 
         try (UpProcess up = UpProcess.start(tidepool, dataDir, port)) {
-            assertThat(up.output()).contains("http://127.0.0.1:" + port);
+            assertThat(up.output()).contains("http://127.0.0.1:" + port, "local-host-1, local-host-2",
+                    "process driver not available yet: using sim");
 
             Launcher.Result applied = tidepool.run("apply", "-f", QUICKSTART.toString());
             assertThat(applied.exitCode()).as(applied.toString()).isZero();
@@ -38,6 +42,11 @@ class QuickstartTest {
                     .contains("3 created");
 
             assertThat(endpointNames(tidepool)).containsExactlyInAnyOrder("shop", "blog", "analytics");
+            Await.until(Duration.ofSeconds(90), "the quickstart endpoints Running on up's hosts",
+                    () -> runningOnLocalHosts(tidepool) == 3);
+            Launcher.Result described = tidepool.run("describe", "endpoint", "analytics");
+            assertThat(described.exitCode()).as(described.toString()).isZero();
+            assertThat(described.out()).contains("Conditions:", "Scheduled", "Computes:", "analytics-1", "Scaling:");
 
             Launcher.Result same = tidepool.run("diff", "-f", QUICKSTART.toString());
             assertThat(same.exitCode()).as(same.toString()).isZero();
@@ -111,6 +120,18 @@ class QuickstartTest {
         assertThat(listed.exitCode()).as(listed.toString()).isZero();
         JsonNode items = json.readTree(listed.out()).get("items");
         return java.util.stream.StreamSupport.stream(items.spliterator(), false).map(i -> i.at("/metadata/name").asText());
+    }
+
+    private long runningOnLocalHosts(Launcher tidepool) {
+        try {
+            JsonNode items = json.readTree(tidepool.run("get", "endpoints", "-o", "json").out()).get("items");
+            return java.util.stream.StreamSupport.stream(items.spliterator(), false)
+                    .filter(e -> e.at("/status/phase").asText().equals("Running")
+                            && e.at("/status/host").asText().startsWith("local-host-"))
+                    .count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private java.util.List<String> endpointNames(Launcher tidepool) throws IOException {

@@ -82,7 +82,8 @@ final class ResourceTable {
         return Objects.toString(value, NONE);
     }
 
-    private static String layout(List<List<String>> rows) {
+    /** Rows as columns three spaces apart; the first row is the header. */
+    static String layout(List<List<String>> rows) {
         int columns = rows.get(0).size();
         int[] widths = new int[columns];
         for (List<String> row : rows) {

@@ -7,6 +7,7 @@ import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
+import io.tidepool.manifests.describe.Description;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -88,6 +89,34 @@ public final class ApiClient {
             return Optional.empty();
         }
         if (response.statusCode() != 200) {
+            throw failure(response);
+        }
+        return Optional.of(decode(read(response, JsonNode.class)));
+    }
+
+    /** The object with what belongs to it, its events and the leader's latest decisions; empty when it does not exist. */
+    public Optional<Description> describe(Kind kind, String name) {
+        HttpResponse<byte[]> response = send(get(objectPath(kind, name) + "/describe"));
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
+        return Optional.of(read(response, Description.class));
+    }
+
+    /**
+     * Asks a suspended endpoint to start again; empty when it does not exist. One that is not
+     * suspended is refused with a 409 {@link ApiException}.
+     */
+    public Optional<Resource> resume(String endpoint) {
+        HttpResponse<byte[]> response = send(request(objectPath(Kind.ENDPOINT, endpoint) + "/resume")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 202) {
             throw failure(response);
         }
         return Optional.of(decode(read(response, JsonNode.class)));

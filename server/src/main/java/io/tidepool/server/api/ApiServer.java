@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.api.codec.ResourceJson;
+import io.tidepool.control.ControlLoop;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.apply.ApplyConflictException;
 import io.tidepool.server.apply.ManifestApplier;
@@ -14,8 +15,10 @@ import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.store.Store;
 import io.tidepool.store.StoreException;
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
         ResourceRegistry registry = new ResourceRegistry(settings.store());
         ManifestCodec codec = new ManifestCodec();
         ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
+        DescribeRoute describe = new DescribeRoute(registry, settings.leaderLoop(), settings.nodeId());
+        ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -70,6 +75,8 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             config.routes.get("/api/v1/{kind}/{name}", resources::get);
+            config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
+            config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
             config.routes.put("/api/v1/{kind}/{name}", resources::put);
             config.routes.delete("/api/v1/{kind}/{name}", resources::delete);
             config.routes.exception(ApiError.class, (e, ctx) -> JsonBody.error(ctx, e.status(), e.getMessage()));
@@ -125,11 +132,12 @@ public final class ApiServer implements AutoCloseable {
     /**
      * What the API serves and how.
      *
-     * @param host the address to listen on ({@code 127.0.0.1} for this machine only)
-     * @param port 0 to pick a free port
+     * @param host       the address to listen on ({@code 127.0.0.1} for this machine only)
+     * @param port       0 to pick a free port
+     * @param leaderLoop the controllers while this node leads, else null: describe shows their soft state
      */
     public record Settings(String nodeId, String host, int port, Store store, ManifestApplier applier,
-                           TokenRegistry tokens, ServerMetrics metrics) {
+                           TokenRegistry tokens, ServerMetrics metrics, Supplier<ControlLoop> leaderLoop) {
         // Writes reach the leader through the store either way; the header tells clients who leads.
         void leaderHint(Context ctx) {
             store.leadership().leaderId().ifPresent(id -> ctx.header("X-Tidepool-Leader", id));

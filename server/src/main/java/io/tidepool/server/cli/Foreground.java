@@ -1,20 +1,33 @@
 package io.tidepool.server.cli;
 
-import io.tidepool.server.ControlPlane;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Keeps a started control plane running until the process is told to stop (Ctrl-C, SIGTERM). */
+/** Keeps what a verb started running until the process is told to stop (Ctrl-C, SIGTERM). */
 final class Foreground {
     private Foreground() {
     }
 
-    static void runUntilStopped(ControlPlane plane, Runnable afterStart) throws InterruptedException {
+    /**
+     * Runs {@code afterStart}, then waits for the process to be stopped, which runs {@code stop}
+     * once; if {@code afterStart} fails, {@code stop} runs at once.
+     */
+    static void runUntilStopped(Runnable stop, Runnable afterStart) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            plane.close();
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable stopOnce = () -> {
+            if (once.compareAndSet(false, true)) {
+                stop.run();
+            }
             stopped.countDown();
-        }, "tidepool-shutdown"));
-        afterStart.run();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stopOnce, "tidepool-shutdown"));
+        try {
+            afterStart.run();
+        } catch (RuntimeException e) {
+            stopOnce.run();
+            throw e;
+        }
         stopped.await();
     }
 }

@@ -46,7 +46,7 @@ public final class ServerCommand implements Callable<Integer> {
         List<Peer> group = group();
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port));
         PrintWriter out = spec.commandLine().getOut();
-        Foreground.runUntilStopped(plane, () -> {
+        Foreground.runUntilStopped(plane::close, () -> {
             out.println("Tidepool node " + nodeId + " is serving http://" + bind + ":" + plane.httpPort()
                     + " (Raft " + raftAddress + ", group of " + group.size() + ")");
             out.println("Its admin token is in " + dataDir.resolve(AdminToken.FILE_NAME) + "; it works on every node.");

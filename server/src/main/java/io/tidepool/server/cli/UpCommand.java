@@ -1,31 +1,44 @@
 package io.tidepool.server.cli;
 
 import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.MilliCpu;
+import io.tidepool.api.resource.Cell;
+import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.Kind;
+import io.tidepool.manifests.cli.CliException;
+import io.tidepool.manifests.cli.ExitCode;
 import io.tidepool.manifests.client.ClientConfig;
 import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.ControlPlane;
+import io.tidepool.server.hosts.LocalHosts;
+import io.tidepool.server.hosts.SimulatedTenants;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "up", description = {
-        "Run Tidepool on this machine: a single-node store and the control plane, serving the API.",
-        "Writes the client config so that the other verbs work with no flags. Ctrl-C stops it;",
-        "running it again on the same data dir resumes."})
+        "Run Tidepool on this machine: a single-node store, the control plane and local host agents.",
+        "Writes the client config so that the other verbs work with no flags.",
+        "Ctrl-C stops it; running it again on the same data dir resumes."})
 public final class UpCommand implements Callable<Integer> {
     private static final String NODE_ID = "n1";
     private static final String LOOPBACK = "127.0.0.1";
+    /** Simulated hosts are not this machine: they get the shape of a typical big host. */
+    static final HostShape SIM_HOST_SHAPE = new HostShape(MilliCpu.ofCpus(16), Bytes.ofGibibytes(64));
+
+    /** How local hosts run computes. */
+    enum Driver { auto, process, sim }
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the store and the admin token live (default: ~/.tidepool/data)")
     Path dataDir = Path.of(System.getProperty("user.home"), ".tidepool", "data");
@@ -37,21 +50,52 @@ public final class UpCommand implements Callable<Integer> {
             description = "Cell of this machine's hosts, created if it does not exist (default: ${DEFAULT-VALUE})")
     String cell;
 
+    @Option(names = "--hosts", paramLabel = "N", defaultValue = "2",
+            description = "Host agents to run in this process, 0 for none (default: ${DEFAULT-VALUE})")
+    int hosts;
+
+    @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "auto",
+            description = "How the hosts run computes: sim (simulated, no Postgres), process (real Postgres, not "
+                    + "available yet) or auto (default: ${DEFAULT-VALUE})")
+    Driver driver;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (hosts < 0 || hosts > LocalHosts.MAX_HOSTS) {
+            throw new ParameterException(spec.commandLine(), "--hosts: expected from 0 to " + LocalHosts.MAX_HOSTS + ", got " + hosts);
+        }
+        if (driver == Driver.process) {
+            throw new CliException(ExitCode.INVALID, "--driver process: the process driver (real Postgres in cgroups) "
+                    + "is not available yet; use --driver sim");
+        }
         PrintWriter out = spec.commandLine().getOut();
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(
                 NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port));
-        Foreground.runUntilStopped(plane, () -> announce(plane, out));
+        LocalHosts localHosts;
+        boolean created;
+        HostShape shape;
+        try {
+            created = ensureCell(plane);
+            shape = hostShape(plane);
+            Clock clock = Clock.systemUTC();
+            localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
+                    SimulatedTenants.drivers(clock.instant()), clock);
+        } catch (RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+        Foreground.runUntilStopped(() -> {
+            localHosts.close();
+            plane.close();
+        }, () -> announce(plane, localHosts, created ? "created, hosts of " + shapeText(shape) : "hosts of " + shapeText(shape), out));
         return 0;
     }
 
-    private void announce(ControlPlane plane, PrintWriter out) {
-        boolean created = ensureCell(plane);
+    private void announce(ControlPlane plane, LocalHosts localHosts, String cellText, PrintWriter out) {
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
         try {
@@ -63,11 +107,19 @@ public final class UpCommand implements Callable<Integer> {
         out.println("Tidepool is up.");
         out.println("  API:       " + url);
         out.println("  data dir:  " + dataDir.toAbsolutePath());
-        out.println("  cell:      " + cell + (created ? " (created, " + machineShapeText() + ")" : ""));
+        out.println("  cell:      " + cell + " (" + cellText + ")");
+        out.println("  hosts:     " + (localHosts.names().isEmpty() ? "none in this process (--hosts 0)"
+                : String.join(", ", localHosts.names())));
+        out.println("  driver:    sim: simulated computes, no Postgres; tenant workloads play "
+                + SimulatedTenants.SPEED + "x faster than the clock");
+        if (driver == Driver.auto) {
+            out.println("             (process driver not available yet: using sim)");
+        }
         out.println("  config:    " + configPath + " (server URL and admin token for the CLI)");
         out.println();
-        out.println("Try:  ./tidepool apply -f examples/quickstart");
+        out.println("Try:  ./tidepool apply -f examples/quickstart    (or examples/sim: twenty endpoints)");
         out.println("      ./tidepool get endpoints");
+        out.println("      ./tidepool describe endpoint shop");
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -83,9 +135,9 @@ public final class UpCommand implements Callable<Integer> {
                 metadata:
                   name: %s
                 spec:
-                  hostTemplate: {cpus: %d, memory: %s}
+                  hostTemplate: {cpus: %s, memory: %s}
                   provider: {type: static}
-                """.formatted(cell, Runtime.getRuntime().availableProcessors(), machineMemory());
+                """.formatted(cell, SIM_HOST_SHAPE.cpus(), SIM_HOST_SHAPE.memory());
         var response = plane.applier().apply(List.of(new ManifestFile("tidepool up --cell " + cell, manifest)), false);
         if (!response.errors().isEmpty()) {
             throw new IllegalArgumentException("cannot create cell " + cell + ": " + response.errors().get(0).format());
@@ -93,14 +145,14 @@ public final class UpCommand implements Callable<Integer> {
         return true;
     }
 
-    private static String machineShapeText() {
-        return Runtime.getRuntime().availableProcessors() + " cpus, " + machineMemory() + " per host";
+    /** Local hosts take their cell's host template, as a provider's new host would. */
+    private HostShape hostShape(ControlPlane plane) {
+        return new ResourceRegistry(plane.store()).get(Cell.class, Kind.CELL, cell)
+                .map(c -> c.spec().hostTemplate())
+                .orElse(SIM_HOST_SHAPE);
     }
 
-    /** This machine's memory, in whole GiB, as the host template of its cell. */
-    private static Bytes machineMemory() {
-        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return Bytes.ofGibibytes(Math.max(1, total >> 30));
+    private static String shapeText(HostShape shape) {
+        return shape.cpus() + " cpus, " + shape.memory();
     }
 }

@@ -60,7 +60,7 @@ class ApiServerTest {
         TokenRegistry tokens = new TokenRegistry(store, Clock.systemUTC());
         tokens.register("admin-test", TOKEN);
         ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), Clock.systemUTC());
-        server = ApiServer.start(new ApiServer.Settings("n1", "127.0.0.1", 0, store, applier, tokens, new ServerMetrics(store)));
+        server = ApiServer.start(new ApiServer.Settings("n1", "127.0.0.1", 0, store, applier, tokens, new ServerMetrics(store), () -> null));
     }
 
     @AfterEach
