@@ -36,6 +36,12 @@ public final class HostAgent {
     private final Map<String, Compute.Status> reported = new HashMap<>();
     private final Map<String, Condition> refusals = new HashMap<>();
     private final Map<String, Cu> refusedTargets = new HashMap<>();
+    /**
+     * The create revision of the compute object each running compute was started for. A name can
+     * come back as a new object (a replacement deleted and placed again under the same epoch):
+     * what ran for the old one, and what was reported of it, is not the new one's.
+     */
+    private final Map<String, Long> incarnations = new HashMap<>();
     private Instant lastContact;
     private boolean registered;
     private boolean fenced;
@@ -80,6 +86,7 @@ public final class HostAgent {
                     driver.stop(compute, now);
                 }
                 reported.clear();
+                incarnations.clear();
                 fenced = true;
             }
             return;
@@ -99,6 +106,10 @@ public final class HostAgent {
         Set<String> wanted = new HashSet<>();
         for (Compute compute : assigned) {
             wanted.add(compute.name());
+            Long incarnation = incarnations.put(compute.name(), compute.metadata().createRevision());
+            if (incarnation != null && incarnation != compute.metadata().createRevision()) {
+                forget(compute.name(), now);
+            }
             if (compute.spec().role() == Compute.Role.fenced) {
                 fence(compute, now);
                 continue;
@@ -118,13 +129,21 @@ public final class HostAgent {
         for (String running : List.copyOf(driver.running())) {
             if (!wanted.contains(running)) {
                 // Deleted, or assigned elsewhere under a newer epoch: never keep a second primary.
-                driver.stop(running, now);
-                reported.remove(running);
-                refusals.remove(running);
-                refusedTargets.remove(running);
+                forget(running, now);
             }
         }
         reported.keySet().retainAll(wanted);
+        incarnations.keySet().retainAll(wanted);
+    }
+
+    /** Stops the compute if it runs and drops what the agent knew of it. */
+    private void forget(String compute, Instant now) {
+        if (driver.running().contains(compute)) {
+            driver.stop(compute, now);
+        }
+        reported.remove(compute);
+        refusals.remove(compute);
+        refusedTargets.remove(compute);
     }
 
     /** A fenced former primary stops before its replacement is promoted; saying so is what lets the switch go on. */

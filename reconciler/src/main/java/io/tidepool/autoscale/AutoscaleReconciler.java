@@ -7,6 +7,7 @@ import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.Kind;
 import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.HostRoom;
 import io.tidepool.capacity.Ledger;
@@ -14,6 +15,7 @@ import io.tidepool.control.Conditions;
 import io.tidepool.control.FleetCache;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
+import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
 import java.time.Duration;
@@ -34,18 +36,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AutoscaleReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+    /** Grants tried against a host's ledger as read from the store, before waiting for the cache. */
+    private static final int ADMISSION_ATTEMPTS = 3;
 
     private final FleetCache cache;
     private final Store store;
+    private final ResourceRegistry registry;
     private final ScalingPolicy policy;
     private final InstantSource clock;
     private final Map<String, GoalHistory> histories = new ConcurrentHashMap<>();
     private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
     private final Map<String, ScalingDecision> lastDecisions = new ConcurrentHashMap<>();
+    /** One per host that has had an upscale in this term: bounded by the hosts. */
+    private final Map<String, Object> admissionLocks = new ConcurrentHashMap<>();
 
     public AutoscaleReconciler(FleetCache cache, Store store, ScalingPolicy policy, InstantSource clock) {
         this.cache = cache;
         this.store = store;
+        this.registry = new ResourceRegistry(store);
         this.policy = policy;
         this.clock = clock;
     }
@@ -86,8 +94,11 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         Optional<Condition> refused = observed.conditions().stream()
                 .filter(c -> c.type().equals(Conditions.DOWNSCALE_REFUSED)).findFirst();
         if (refused.isPresent() && observed.cu() != null && compute.spec().cu().compareTo(observed.cu()) < 0) {
-            // The guest said no: keep the size it runs with, and do not ask again for a while.
-            refusals.put(name, refused.get().lastTransitionTime() == null ? now : refused.get().lastTransitionTime());
+            // The guest said no: keep the size it runs with, and do not ask again for a while,
+            // counted from now. Not from when the guest refused: the agent keeps that condition
+            // and does not ask the guest the same size again, so an old refusal would let the
+            // next downscale through at once, be put back at once, and so on without end.
+            refusals.put(name, now);
             return write(new ResourceTxn().update(compute, resized(compute, observed.cu())));
         }
         GoalHistory history = histories.get(name);
@@ -111,33 +122,55 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         };
     }
 
-    /** Grants what the host can give, up to the decision, in one transaction with the host's ledger. */
+    /**
+     * Grants what the host can give, up to the decision, in one transaction with the host's ledger.
+     * The ledger is shared by every compute on the host: workers grant on one host one at a time,
+     * and a grant that finds the ledger moved since the cache saw it reads it from the store and
+     * tries again at once, rather than after a delay.
+     */
     private Result admitUpscale(Compute compute, Endpoint endpoint, ScalingDecision decision, Instant now) {
         Host host = cache.hosts.get(compute.spec().host()).orElse(null);
         Cell cell = host == null ? null : cache.cells.get(host.spec().cell()).orElse(null);
         if (host == null || cell == null) {
             return Result.done();
         }
-        HostRoom room = HostCapacity.roomOf(host, cell);
-        Cu free = room.free();
-        // What the compute holds already (it may run above its granted size) needs no new room.
-        Cu held = Ledger.holds(compute);
-        Cu needed = decision.to().compareTo(held) > 0 ? decision.to().minus(held) : Cu.ZERO;
-        Cu granted = needed.min(free);
-        Cu target = held.plus(granted).min(decision.to()).max(compute.spec().cu());
-        if (target.equals(compute.spec().cu())) {
-            lastDecisions.put(compute.name(), new ScalingDecision(ScalingDecision.Direction.HOLD, decision.from(),
-                    decision.from(), decision.explanation() + "; not admitted: " + host.name() + " has no CU free",
-                    decision.reason()));
-            return Result.done();
+        synchronized (admissionLocks.computeIfAbsent(host.name(), name -> new Object())) {
+            return admit(host, cell, compute, endpoint, decision, now);
         }
-        String explanation = target.equals(decision.to()) ? decision.explanation()
-                : decision.explanation() + "; admitted " + target + " CU, " + host.name() + " had " + free + " CU free";
-        Host afterHost = Ledger.withLedger(host, room.allocated().plus(granted), room.capacity());
-        return write(new ResourceTxn()
-                .update(host, afterHost)
-                .update(compute, resized(compute, target))
-                .update(endpoint, withDecision(endpoint, compute.spec().cu(), target, explanation, now)));
+    }
+
+    private Result admit(Host host, Cell cell, Compute compute, Endpoint endpoint, ScalingDecision decision, Instant now) {
+        for (int attempt = 1; attempt <= ADMISSION_ATTEMPTS; attempt++) {
+            HostRoom room = HostCapacity.roomOf(host, cell);
+            Cu free = room.free();
+            // What the compute holds already (it may run above its granted size) needs no new room.
+            Cu held = Ledger.holds(compute);
+            Cu needed = decision.to().compareTo(held) > 0 ? decision.to().minus(held) : Cu.ZERO;
+            Cu granted = needed.min(free);
+            Cu target = held.plus(granted).min(decision.to()).max(compute.spec().cu());
+            if (target.equals(compute.spec().cu())) {
+                lastDecisions.put(compute.name(), new ScalingDecision(ScalingDecision.Direction.HOLD, decision.from(),
+                        decision.from(), decision.explanation() + "; not admitted: " + host.name() + " has no CU free",
+                        decision.reason()));
+                return Result.done();
+            }
+            String explanation = target.equals(decision.to()) ? decision.explanation()
+                    : decision.explanation() + "; admitted " + target + " CU, " + host.name() + " had " + free + " CU free";
+            Host afterHost = Ledger.withLedger(host, room.allocated().plus(granted), room.capacity());
+            ResourceTxn txn = new ResourceTxn()
+                    .update(host, afterHost)
+                    .update(compute, resized(compute, target))
+                    .update(endpoint, withDecision(endpoint, compute.spec().cu(), target, explanation, now));
+            if (store.txn(txn.toTxn()).succeeded()) {
+                return Result.done();
+            }
+            Host stored = registry.get(Host.class, Kind.HOST, host.name()).orElse(null);
+            if (stored == null || stored.metadata().resourceVersion() == host.metadata().resourceVersion()) {
+                break; // the host did not change: the compute or the endpoint did, and the cache will say how
+            }
+            host = stored;
+        }
+        return Result.after(RETRY_AFTER_CONFLICT);
     }
 
     private Result write(ResourceTxn txn) {

@@ -13,6 +13,7 @@ import io.tidepool.endpoint.EndpointReconciler;
 import io.tidepool.health.HostHealthReconciler;
 import io.tidepool.migration.MigrationReconciler;
 import io.tidepool.migration.MigrationSettings;
+import io.tidepool.placement.PendingEndpoints;
 import io.tidepool.placement.PlacementReconciler;
 import io.tidepool.reconcile.Backoff;
 import io.tidepool.reconcile.Controller;
@@ -29,6 +30,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,7 @@ public final class ControlLoop implements AutoCloseable {
     private final FleetCache cache;
     private final Telemetry telemetry;
     private final Settings settings;
+    private final PlacementReconciler placementReconciler;
     private final Controller<String> placement;
     private final Controller<String> ledger;
     private final Controller<String> health;
@@ -96,7 +101,8 @@ public final class ControlLoop implements AutoCloseable {
         this.cache = new FleetCache(new ResourceRegistry(store));
         this.telemetry = telemetry;
         this.settings = settings;
-        placement = controller("placement", clock, new PlacementReconciler(cache, store, clock));
+        placementReconciler = new PlacementReconciler(cache, new PendingEndpoints(cache), store, clock);
+        placement = controller("placement", clock, placementReconciler);
         ledger = controller("ledger", clock, new LedgerReconciler(cache, store));
         health = controller("host-health", clock, new HostHealthReconciler(cache, store, telemetry, clock, settings.grace()));
         endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock));
@@ -154,15 +160,49 @@ public final class ControlLoop implements AutoCloseable {
      * be a controller that keeps re-queueing itself.
      */
     public int runUntilQuiet() throws InterruptedException {
+        return runUntilQuiet(() -> { });
+    }
+
+    /**
+     * As {@link #runUntilQuiet()}, and the cache catches up with the store before every key, as the
+     * pump thread of a running leader keeps it current while workers reconcile: a controller then
+     * sees its own earlier writes, and a controller that writes a lot never lets the cache's watch
+     * fall so far behind that it must list everything again. {@code alsoBetweenKeys} runs there too
+     * (a simulation keeps its host agents' view current).
+     */
+    public int runUntilQuiet(Controller.BeforeEachKey alsoBetweenKeys) throws InterruptedException {
+        return runUntilQuiet(alsoBetweenKeys, 1, null);
+    }
+
+    /**
+     * As {@link #runUntilQuiet(Controller.BeforeEachKey)}, with up to {@code workers} keys of each
+     * controller reconciled at once on {@code executor}. Each worker catches the cache up before
+     * each key, one at a time; keys reconciled at the same moment may still decide from the same
+     * copy and race, as on a running leader, and the loser retries.
+     */
+    public int runUntilQuiet(Controller.BeforeEachKey alsoBetweenKeys, int workers, ExecutorService executor)
+            throws InterruptedException {
         int total = 0;
+        AtomicInteger pumped = new AtomicInteger();
+        ReentrantLock pumping = new ReentrantLock();
+        Controller.BeforeEachKey catchUp = () -> {
+            pumping.lockInterruptibly();
+            try {
+                pumped.addAndGet(cache.pumpAvailable());
+                alsoBetweenKeys.run();
+            } finally {
+                pumping.unlock();
+            }
+        };
         for (int round = 0; round < 10_000; round++) {
-            int work = cache.pumpAvailable();
+            pumped.set(0);
+            int work = 0;
             for (Controller<String> controller : controllers) {
-                int done = controller.drain();
+                int done = controller.drain(catchUp, workers, executor);
                 work += done;
                 total += done;
             }
-            if (work == 0) {
+            if (work + pumped.get() == 0) {
                 return total;
             }
         }
@@ -210,6 +250,7 @@ public final class ControlLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        placementReconciler.close();
         cache.close();
     }
 

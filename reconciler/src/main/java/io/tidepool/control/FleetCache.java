@@ -45,6 +45,7 @@ public final class FleetCache implements AutoCloseable {
     public final Informer<Migration> migrations;
     private final ResourceRegistry registry;
     private final Map<Kind, Informer<?>> byKind = new EnumMap<>(Kind.class);
+    private final Map<Kind, Long> lastChange = new EnumMap<>(Kind.class);
     private Watch watch;
     private volatile long revision;
     private int relists;
@@ -118,6 +119,15 @@ public final class FleetCache implements AutoCloseable {
         return revision;
     }
 
+    /**
+     * The revision of the latest change of {@code kind} this copy took from its watch (0 before
+     * any; a list does not count): another copy of that kind holds at least as much once its own
+     * revision reaches this.
+     */
+    public synchronized long lastChangeOf(Kind kind) {
+        return lastChange.getOrDefault(kind, 0L);
+    }
+
     public synchronized int relists() {
         return relists;
     }
@@ -145,6 +155,7 @@ public final class FleetCache implements AutoCloseable {
             List<WatchEvent> kindEvents = byKindEvents.get(kind);
             if (kindEvents != null) {
                 byKind.get(kind).accept(kindEvents);
+                lastChange.put(kind, kindEvents.get(kindEvents.size() - 1).revision());
             }
         }
         if (!events.isEmpty()) {

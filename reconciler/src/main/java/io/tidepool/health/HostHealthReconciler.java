@@ -19,12 +19,14 @@ import java.util.List;
 /**
  * Marks one host (the key) ready or not from its heartbeats ({@link HostHealth}), and takes the
  * computes off a host that is not ready: each is deleted together with its endpoint's claim on it,
- * in one transaction, so placement starts the endpoint elsewhere under a new epoch. The host agent
+ * in the same transaction, so placement starts the endpoint elsewhere under a new epoch. The host agent
  * stops computes by itself after a lease shorter than the grace period, and a host that comes back
  * finds its computes gone: two primaries never run.
  */
 public final class HostHealthReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+    /** Computes evicted per transaction: four operations each, far below the store's limit. */
+    private static final int COMPUTES_PER_TXN = 500;
 
     private final FleetCache cache;
     private final Store store;
@@ -70,20 +72,41 @@ public final class HostHealthReconciler implements Reconciler<String> {
                 : Result.after(Duration.between(now, decision.recheckAt()).plusMillis(1));
     }
 
-    /** Deletes every compute of the host with its endpoint's claim; false when a compare failed. */
+    /**
+     * Deletes every compute of the host with its endpoint's claim, many computes per transaction; a
+     * chunk that loses a race is written again one compute at a time, so one busy endpoint cannot
+     * hold up the others. False when some compare still failed.
+     */
     private boolean evictComputes(String hostName) {
+        List<Compute> computes = cache.computes.byIndex(FleetCache.BY_HOST, hostName);
         boolean allWritten = true;
-        for (Compute compute : cache.computes.byIndex(FleetCache.BY_HOST, hostName)) {
-            ResourceTxn txn = new ResourceTxn().delete(compute);
+        for (int from = 0; from < computes.size(); from += COMPUTES_PER_TXN) {
+            List<Compute> chunk = computes.subList(from, Math.min(computes.size(), from + COMPUTES_PER_TXN));
+            if (evict(chunk)) {
+                continue;
+            }
+            for (Compute compute : chunk) {
+                allWritten &= evict(List.of(compute));
+            }
+        }
+        return allWritten;
+    }
+
+    private boolean evict(List<Compute> computes) {
+        ResourceTxn txn = new ResourceTxn();
+        for (Compute compute : computes) {
+            txn.delete(compute);
             Endpoint endpoint = cache.endpoints.get(compute.spec().endpoint()).orElse(null);
             if (endpoint != null && endpoint.status() != null && compute.name().equals(endpoint.status().compute())) {
                 Endpoint.Status s = endpoint.status();
                 txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(Endpoint.Phase.Pending, null, null, null,
                         s.conditions(), s.lastDecision(), null, s.epoch(), s.resumeRequestedAt())));
             }
-            allWritten &= store.txn(txn.toTxn()).succeeded();
-            telemetry.forgetCompute(compute.name());
         }
-        return allWritten;
+        if (!store.txn(txn.toTxn()).succeeded()) {
+            return false;
+        }
+        computes.forEach(compute -> telemetry.forgetCompute(compute.name()));
+        return true;
     }
 }

@@ -1,64 +1,77 @@
 package io.tidepool.placement;
 
-import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Host;
-import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.HostRoom;
-import io.tidepool.capacity.Ledger;
 import io.tidepool.control.Conditions;
 import io.tidepool.control.FleetCache;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
-import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
-import io.tidepool.store.TxnResult;
 import io.tidepool.switchover.Switchover;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Places the endpoints of one cell (the key) that need a compute: decides with {@link BestFit} over
- * the cached hosts, then writes, per host, the compute, the endpoint's new status and the host's
- * raised ledger in one transaction that compares all three, so that no two decisions can ever
- * overcommit a host. A failed compare is a lost race with another writer: the cell is looked at
- * again once the cache has caught up.
+ * the cached hosts, then has {@link PlacementWriter} write, per host, the computes with the host's
+ * raised ledger in one transaction that compares both. A failed compare is a lost race with another
+ * writer: the cell is looked at again once the cache has caught up.
+ *
+ * <p>It looks only at the endpoints {@link PendingEndpoints} says wait, at most
+ * {@link #ENDPOINTS_PER_RECONCILE} of them per pass, and comes back at once for the rest; it never
+ * decides from a cache that does not yet hold its own last write, which would only lose compares.
  */
-public final class PlacementReconciler implements Reconciler<String> {
-    /** Computes per transaction: each costs three operations, and a host rarely takes more at once. */
-    private static final int COMPUTES_PER_TXN = 500;
+public final class PlacementReconciler implements Reconciler<String>, AutoCloseable {
+    /**
+     * Endpoints placed in one pass: bounds the changes one pass writes (two objects per endpoint)
+     * well below what a watch buffers, and lets other controllers in between on a big fleet.
+     */
+    static final int ENDPOINTS_PER_RECONCILE = 10_000;
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+    private static final Duration WAIT_FOR_CACHE = Duration.ofMillis(10);
 
     private final FleetCache cache;
-    private final Store store;
+    private final PendingEndpoints pendingEndpoints;
+    private final PlacementWriter writer;
     private final InstantSource clock;
+    private final int endpointsPerPass;
 
-    public PlacementReconciler(FleetCache cache, Store store, InstantSource clock) {
+    public PlacementReconciler(FleetCache cache, PendingEndpoints pendingEndpoints, Store store, InstantSource clock) {
+        this(cache, pendingEndpoints, store, clock, ENDPOINTS_PER_RECONCILE);
+    }
+
+    /** @param endpointsPerPass at most this many endpoints are placed by one reconcile */
+    PlacementReconciler(FleetCache cache, PendingEndpoints pendingEndpoints, Store store, InstantSource clock,
+                        int endpointsPerPass) {
         this.cache = cache;
-        this.store = store;
+        this.pendingEndpoints = pendingEndpoints;
+        this.writer = new PlacementWriter(store,
+                endpoint -> Switchover.nextEpoch(endpoint, cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name())));
         this.clock = clock;
+        this.endpointsPerPass = endpointsPerPass;
     }
 
     @Override
-    public Result reconcile(String cellName) {
+    public Result reconcile(String cellName) throws InterruptedException {
         Cell cell = cache.cells.get(cellName).orElse(null);
         if (cell == null) {
             return Result.done();
         }
-        List<Endpoint> pending = cache.endpoints.byIndex(FleetCache.BY_CELL, cellName).stream()
-                .filter(e -> PlacementNeed.needsCompute(e, primaryOf(e)))
-                .sorted(Comparator.comparing(Endpoint::name))
-                .toList();
+        if (cache.revision() < writer.lastWrittenRevision()) {
+            return Result.after(WAIT_FOR_CACHE);
+        }
+        Batch batch = nextBatch(cellName);
+        List<Endpoint> pending = batch.endpoints();
         if (pending.isEmpty()) {
             return Result.done();
         }
@@ -76,83 +89,60 @@ public final class PlacementReconciler implements Reconciler<String> {
         }
         PlacementPlan plan = BestFit.plan(requests, rooms);
         Instant now = clock.instant();
-        boolean conflict = false;
         Map<String, List<PlacementPlan.Assignment>> byHost = new LinkedHashMap<>();
         for (PlacementPlan.Assignment assignment : plan.assignments()) {
             byHost.computeIfAbsent(assignment.host(), h -> new ArrayList<>()).add(assignment);
         }
-        for (Map.Entry<String, List<PlacementPlan.Assignment>> entry : byHost.entrySet()) {
-            conflict |= !place(cell, hosts.get(entry.getKey()), entry.getValue(), byName, now);
-        }
+        boolean conflict = !writer.place(cell, hosts, byHost, byName, now);
         for (PlacementPlan.Unplaced unplaced : plan.unplaced()) {
-            conflict |= !markUnschedulable(byName.get(unplaced.endpoint()), unplaced.reason(), now);
+            conflict |= !writer.markUnschedulable(byName.get(unplaced.endpoint()), unplaced.reason(), now);
         }
-        return conflict ? Result.after(RETRY_AFTER_CONFLICT) : Result.done();
+        if (conflict) {
+            return Result.after(RETRY_AFTER_CONFLICT);
+        }
+        // Only a pass that placed something comes back at once: one that placed nothing would
+        // find the same endpoints again, and the marks it wrote bring back the ones behind them.
+        return batch.more() && !plan.assignments().isEmpty() ? Result.after(Duration.ZERO) : Result.done();
     }
 
-    /** Writes one host's assignments in chunks; false when a compare failed (nothing of that chunk written). */
-    private boolean place(Cell cell, Host host, List<PlacementPlan.Assignment> assignments,
-                          Map<String, Endpoint> endpoints, Instant now) {
-        Cu capacity = HostCapacity.capacity(host.spec().capacity(), cell.spec().cpuOvercommit());
-        Host current = host;
-        for (int from = 0; from < assignments.size(); from += COMPUTES_PER_TXN) {
-            List<PlacementPlan.Assignment> chunk = assignments.subList(from, Math.min(assignments.size(), from + COMPUTES_PER_TXN));
-            ResourceTxn txn = new ResourceTxn();
-            Cu allocated = Ledger.allocated(current);
-            for (PlacementPlan.Assignment assignment : chunk) {
-                Endpoint endpoint = endpoints.get(assignment.endpoint());
-                long epoch = Switchover.nextEpoch(endpoint, cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name()));
-                String computeName = Switchover.computeName(endpoint.name(), epoch);
-                Compute compute = new Compute(ObjectMeta.named(computeName).withCreationTimestamp(now),
-                        new Compute.Spec(endpoint.name(), host.name(), assignment.cu(), Compute.Role.primary, epoch,
-                                endpoint.spec().postgres()), null);
-                txn.create(compute);
-                txn.update(endpoint, endpoint.withStatus(placedStatus(endpoint, assignment, computeName, epoch, now)));
-                allocated = allocated.plus(assignment.cu());
-            }
-            if (allocated.compareTo(capacity) > 0) {
-                // BestFit never plans this; refusing here keeps the invariant even if it did.
-                throw new IllegalStateException("placement would overcommit " + host.name() + ": " + allocated
-                        + " > " + capacity + " CU");
-            }
-            Host after = Ledger.withLedger(current, allocated, capacity);
-            txn.update(current, after);
-            TxnResult result = store.txn(txn.toTxn());
-            if (!result.succeeded()) {
-                return false;
-            }
-            current = after.withMetadata(after.metadata().withRevisions(result.revision(),
-                    current.metadata().createRevision()));
-        }
-        return true;
+    @Override
+    public void close() {
+        writer.close();
     }
 
-    private boolean markUnschedulable(Endpoint endpoint, String reason, Instant now) {
-        Endpoint.Status status = endpoint.status();
-        Condition condition = new Condition(Conditions.SCHEDULED, Condition.Status.False, "Unschedulable", reason, now);
-        List<Condition> before = status == null ? List.of() : status.conditions();
-        List<Condition> conditions = Conditions.set(before, condition);
-        if (conditions.equals(before)) {
-            return true;
-        }
-        Endpoint.Status next = status == null
-                ? new Endpoint.Status(Endpoint.Phase.Pending, null, null, null, conditions, null, null, null, null)
-                : new Endpoint.Status(status.phase() == Endpoint.Phase.Suspended ? status.phase() : Endpoint.Phase.Pending,
-                        null, null, null, conditions, status.lastDecision(), null, status.epoch(), status.resumeRequestedAt());
-        return store.txn(new ResourceTxn().update(endpoint, endpoint.withStatus(next)).toTxn()).succeeded();
+    /** Endpoints to place in one pass, and whether others wait behind them. */
+    private record Batch(List<Endpoint> endpoints, boolean more) {
     }
 
-    private static Endpoint.Status placedStatus(Endpoint endpoint, PlacementPlan.Assignment assignment,
-                                                String computeName, long epoch, Instant now) {
-        Endpoint.Status status = endpoint.status();
-        List<Condition> conditions = Conditions.set(status == null ? List.of() : status.conditions(),
-                new Condition(Conditions.SCHEDULED, Condition.Status.True, "Placed", assignment.explanation(), now));
-        if (Conditions.isTrue(conditions, Conditions.SUSPENDED)) {
-            conditions = Conditions.set(conditions, new Condition(Conditions.SUSPENDED, Condition.Status.False,
-                    "Resumed", "resumed on request", now));
+    /**
+     * The next endpoints of the cell to place, at most {@code endpointsPerPass}, each
+     * checked against the cache: new ones first, then those already found unschedulable, each in
+     * name order. Walks the pending names only as far as it must.
+     */
+    private Batch nextBatch(String cellName) {
+        List<Endpoint> fresh = new ArrayList<>();
+        List<Endpoint> tried = new ArrayList<>();
+        boolean more = false;
+        for (String name : pendingEndpoints.inNameOrder(cellName)) {
+            if (fresh.size() == endpointsPerPass) {
+                more = true;
+                break;
+            }
+            Endpoint endpoint = cache.endpoints.get(name).orElse(null);
+            if (endpoint == null || !cellName.equals(endpoint.spec().cell())
+                    || !PlacementNeed.needsCompute(endpoint, primaryOf(endpoint))) {
+                continue;
+            }
+            if (!foundUnschedulable(endpoint)) {
+                fresh.add(endpoint);
+            } else {
+                tried.add(endpoint);
+            }
         }
-        return new Endpoint.Status(Endpoint.Phase.Pending, assignment.host(), assignment.cu(), null, conditions,
-                status == null ? null : status.lastDecision(), computeName, epoch, null);
+        int room = endpointsPerPass - fresh.size();
+        more |= tried.size() > room;
+        fresh.addAll(tried.subList(0, Math.min(tried.size(), room)));
+        return new Batch(fresh, more);
     }
 
     private Compute primaryOf(Endpoint endpoint) {
@@ -160,5 +150,10 @@ public final class PlacementReconciler implements Reconciler<String> {
             return null;
         }
         return cache.computes.get(endpoint.status().compute()).orElse(null);
+    }
+
+    private static boolean foundUnschedulable(Endpoint endpoint) {
+        return endpoint.status() != null && endpoint.status().conditions().stream()
+                .anyMatch(c -> c.type().equals(Conditions.SCHEDULED) && c.status() == Condition.Status.False);
     }
 }

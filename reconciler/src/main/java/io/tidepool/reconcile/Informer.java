@@ -8,8 +8,10 @@ import io.tidepool.store.CompactedException;
 import io.tidepool.store.Watch;
 import io.tidepool.store.WatchCancelledException;
 import io.tidepool.store.WatchEvent;
+import java.lang.reflect.Array;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * A local copy of every object of one kind, kept current by a store watch, as Kubernetes'
@@ -32,6 +36,9 @@ public final class Informer<T extends Resource> implements AutoCloseable {
     public interface Handler<T> {
         void onChange(T before, T after);
     }
+
+    /** Below this many events, handing the decoding to other threads costs more than it saves. */
+    private static final int PARALLEL_DECODE_MIN = 256;
 
     private final ResourceRegistry registry;
     private final Kind kind;
@@ -95,19 +102,40 @@ public final class Informer<T extends Resource> implements AutoCloseable {
      * below the revision the copy already reflects (seen by its list) are skipped.
      */
     public synchronized void accept(List<WatchEvent> events) {
-        for (WatchEvent event : events) {
+        List<T> decoded = decode(events);
+        int prefixLength = ResourceKeys.prefix(kind).length();
+        for (int i = 0; i < events.size(); i++) {
+            WatchEvent event = events.get(i);
             // One transaction's events share a revision: skip only what the list already held.
             if (event.revision() <= listedRevision) {
                 continue;
             }
-            String name = event.kv().key().substring(ResourceKeys.prefix(kind).length());
-            if (event.type() == WatchEvent.Type.PUT) {
-                apply(name, type.cast(ResourceRegistry.decode(event.kv())));
-            } else {
-                apply(name, null);
-            }
+            apply(event.kv().key().substring(prefixLength), decoded.get(i));
             revision = event.revision();
         }
+    }
+
+    /**
+     * The objects the events put (null for a delete or a skipped event), in event order. Decoding
+     * is most of what following a busy fleet costs and needs nothing shared, so a large batch is
+     * decoded on every core; changes are still applied one by one, in order.
+     */
+    private List<T> decode(List<WatchEvent> events) {
+        IntFunction<T> decodeOne = i -> {
+            WatchEvent event = events.get(i);
+            return event.type() == WatchEvent.Type.PUT && event.revision() > listedRevision
+                    ? type.cast(ResourceRegistry.decode(event.kv())) : null;
+        };
+        IntStream indexes = IntStream.range(0, events.size());
+        if (events.size() >= PARALLEL_DECODE_MIN) {
+            indexes = indexes.parallel();
+        }
+        return Arrays.asList(indexes.mapToObj(decodeOne).toArray(n -> newArray(n)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private T[] newArray(int size) {
+        return (T[]) Array.newInstance(type, size);
     }
 
     /**

@@ -185,6 +185,17 @@ public final class WorkQueue<K> {
         }
     }
 
+    /** Whether a key is due now, waiting for a worker. */
+    public boolean hasDue() {
+        lock.lock();
+        try {
+            promoteDueLocked();
+            return !ready.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean isIdle() {
         lock.lock();
         try {

@@ -1,11 +1,16 @@
 package io.tidepool.registry;
 
 import io.tidepool.api.resource.Kind;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Where each resource lives in the store: {@code /tidepool/v1/<plural>/<name>}. */
 public final class ResourceKeys {
     public static final String ROOT = "/tidepool/v1/";
+    private static final Map<String, Kind> BY_PLURAL = Arrays.stream(Kind.values())
+            .collect(Collectors.toUnmodifiableMap(Kind::plural, kind -> kind));
 
     private ResourceKeys() {
     }
@@ -28,9 +33,9 @@ public final class ResourceKeys {
         if (slash < 0) {
             return Optional.empty();
         }
-        return Kind.ofAnyName(rest.substring(0, slash))
-                .filter(k -> k.plural().equals(rest.substring(0, slash)))
-                .map(k -> new Ref(k, rest.substring(slash + 1)));
+        // A map, not Kind.ofAnyName: the fleet cache parses the key of every change it sees.
+        Kind kind = BY_PLURAL.get(rest.substring(0, slash));
+        return kind == null ? Optional.empty() : Optional.of(new Ref(kind, rest.substring(slash + 1)));
     }
 
     public record Ref(Kind kind, String name) {

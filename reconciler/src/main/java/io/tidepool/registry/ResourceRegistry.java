@@ -58,7 +58,8 @@ public final class ResourceRegistry {
     }
 
     public static Resource decode(KeyValue kv) {
-        Resource resource = ResourceJson.decode(kv.value());
+        // Only this registry writes resource keys, always through ResourceJson.encode.
+        Resource resource = ResourceJson.decodeOwn(kv.value());
         return resource.withMetadata(resource.metadata().withRevisions(kv.modRevision(), kv.createRevision()));
     }
 

@@ -57,6 +57,29 @@ class ControllerTest {
     }
 
     @Test
+    void aParallelDrainReconcilesEveryDueKeyOnceIncludingKeysRequeuedAtOnce() throws Exception {
+        ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Controller<String> controller = new Controller<>("drained", queue, key -> {
+            int call = calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            return key.startsWith("again") && call == 1 ? Result.after(Duration.ZERO) : Result.done();
+        });
+        for (int i = 0; i < 1_000; i++) {
+            queue.add((i % 10 == 0 ? "again-" : "once-") + i);
+        }
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            assertThat(controller.drain(() -> { }, 4, executor)).isEqualTo(1_100);
+        } finally {
+            executor.shutdownNow();
+        }
+
+        assertThat(calls).hasSize(1_000);
+        assertThat(calls.entrySet()).allSatisfy(e -> assertThat(e.getValue().get())
+                .isEqualTo(e.getKey().startsWith("again") ? 2 : 1));
+        assertThat(queue.isIdle()).isTrue();
+    }
+
+    @Test
     void workersNeverReconcileOneKeyConcurrently() {
         WorkQueue<String> realTime = new WorkQueue<>(java.time.Clock.systemUTC(), Backoff.DEFAULT);
         ConcurrentHashMap<String, Boolean> inside = new ConcurrentHashMap<>();

@@ -85,6 +85,42 @@ class InformerTest {
         assertThat(hosts.get("h4")).isPresent();
     }
 
+    @Test
+    void appliesALargeBatchInTheStoresOrderThoughItDecodesItOnSeveralThreads() throws Exception {
+        InMemoryStore roomy = new InMemoryStore();
+        Informer<Host> many = new Informer<>(new ResourceRegistry(roomy), Kind.HOST, Host.class);
+        List<String> seen = new ArrayList<>();
+        many.addHandler((before, after) -> seen.add((before == null ? "+" : after == null ? "-" : "~")
+                + (after == null ? before.name() : after.name() + "@" + after.spec().cell())));
+        many.start();
+        List<String> expected = new ArrayList<>();
+        List<io.tidepool.store.Op> creates = new ArrayList<>();
+        List<io.tidepool.store.Op> moves = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            creates.add(ResourceRegistry.putOp(host("h" + i, "a")));
+            moves.add(ResourceRegistry.putOp(host("h" + i, "b")));
+        }
+        roomy.txn(io.tidepool.store.Txn.of(List.of(), creates));
+        roomy.txn(io.tidepool.store.Txn.of(List.of(), moves));
+        for (int i = 0; i < 600; i++) {
+            expected.add("+h" + i + "@a");
+        }
+        for (int i = 0; i < 600; i++) {
+            expected.add("~h" + i + "@b");
+        }
+        for (int i = 0; i < 300; i++) {
+            roomy.delete(ResourceKeys.key(Kind.HOST, "h" + i));
+            expected.add("-h" + i);
+        }
+
+        while (many.pump(Duration.ZERO) > 0) {
+            // drain what the watch has
+        }
+
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(many.list()).hasSize(300).allSatisfy(h -> assertThat(h.spec().cell()).isEqualTo("b"));
+    }
+
     private void put(Host host) {
         store.txn(io.tidepool.store.Txn.of(List.of(), List.of(ResourceRegistry.putOp(host))));
     }

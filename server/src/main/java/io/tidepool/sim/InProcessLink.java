@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  */
 public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     private static final int REPORT_ATTEMPTS = 5;
+    private static final Duration CATCH_UP_POLL = Duration.ofMillis(10);
 
     private final ResourceRegistry registry;
     private final Supplier<Telemetry> leaderTelemetry;
@@ -49,6 +50,25 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     public void pump() throws InterruptedException {
         while (computes.pump(Duration.ZERO) > 0) {
             // keep applying until the watch has nothing more right now
+        }
+    }
+
+    /**
+     * Applies compute changes until this view holds every one up to {@code revision}: agents that
+     * watch another replica than the leader's see its writes a moment later, and a simulated step
+     * stands for seconds in which they would have arrived.
+     *
+     * @throws IllegalStateException when they have not arrived within {@code timeout}
+     */
+    public void catchUp(long revision, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        pump();
+        while (computes.revision() < revision) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the agents' view of computes is at revision " + computes.revision()
+                        + ", not at " + revision + " after " + timeout);
+            }
+            computes.pump(CATCH_UP_POLL);
         }
     }
 
@@ -78,6 +98,11 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
         return computes.byIndex(FleetCache.BY_HOST, host);
     }
 
+    /**
+     * Writes the compute's status, compared with the agents' own copy first (current, unless the
+     * control plane changed the compute since the last pump): most reports then cost one write and
+     * no read. A lost compare, or a copy that already says so, is checked against the store.
+     */
     @Override
     public boolean report(String name, Compute.Status status) {
         try {
@@ -88,8 +113,11 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
     }
 
     private boolean tryReport(String name, Compute.Status status) {
+        Compute compute = computes.get(name).orElse(null);
         for (int attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
-            Compute compute = registry.get(Compute.class, Kind.COMPUTE, name).orElse(null);
+            if (compute == null || Objects.equals(compute.status(), status)) {
+                compute = registry.get(Compute.class, Kind.COMPUTE, name).orElse(null);
+            }
             if (compute == null) {
                 return false;
             }
@@ -100,6 +128,7 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
             if (registry.store().txn(new ResourceTxn().update(compute, compute.withStatus(status)).toTxn()).succeeded()) {
                 return true;
             }
+            compute = null;
         }
         return false;
     }

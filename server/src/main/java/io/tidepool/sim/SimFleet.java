@@ -24,6 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -39,14 +45,34 @@ import java.util.function.Function;
 public final class SimFleet implements AutoCloseable {
 
     /**
-     * @param tick       simulated time per step (agents heartbeat and report once per step)
-     * @param lease      an agent cut off for longer stops its computes; shorter than the grace
-     * @param startDelay how long a compute takes to start
+     * @param tick        simulated time per step (agents heartbeat and report once per step)
+     * @param lease       an agent cut off for longer stops its computes; shorter than the grace
+     * @param startDelay  how long a compute takes to start
+     * @param parallelism agents stepped, and keys of one controller reconciled, at once; 1 keeps a
+     *                    seeded run exactly repeatable, more lets the store commit many writes
+     *                    together, as it does for a real fleet whose agents run on their own hosts
      */
-    public record Settings(Duration tick, Duration lease, Duration startDelay, ControlLoop.Settings control) {
+    public record Settings(Duration tick, Duration lease, Duration startDelay, ControlLoop.Settings control,
+                           int parallelism) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(20),
-                Duration.ofSeconds(5), ControlLoop.Settings.DEFAULT);
+                Duration.ofSeconds(5), ControlLoop.Settings.DEFAULT, 1);
+
+        public Settings {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+            }
+        }
+
+        public Settings withControl(ControlLoop.Settings newControl) {
+            return new Settings(tick, lease, startDelay, newControl, parallelism);
+        }
+
+        public Settings withParallelism(int threads) {
+            return new Settings(tick, lease, startDelay, control, threads);
+        }
     }
+
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Store store;
     private final ManualClock clock;
@@ -56,6 +82,7 @@ public final class SimFleet implements AutoCloseable {
     private final boolean providesHosts;
     private final InProcessLink link;
     private final ResourceRegistry registry;
+    private final ExecutorService workers;
     private final Map<String, HostAgent> agents = new LinkedHashMap<>();
     private final List<Runnable> afterAgentRound = new ArrayList<>();
     /** Agents this fleet started for hosts a provider made. */
@@ -80,6 +107,13 @@ public final class SimFleet implements AutoCloseable {
         this.providers = providers == null ? HostProviders.none() : providers;
         this.registry = new ResourceRegistry(store);
         this.link = new InProcessLink(registry, () -> loop == null ? null : loop.telemetry());
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = settings.parallelism() == 1 ? null
+                : Executors.newFixedThreadPool(settings.parallelism(), runnable -> {
+                    Thread thread = new Thread(runnable, "sim-fleet-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** Starts a term of leadership: a fresh control loop with empty soft state. */
@@ -150,10 +184,9 @@ public final class SimFleet implements AutoCloseable {
         if (providesHosts) {
             followProvidedHosts();
         }
-        link.pump();
-        for (HostAgent agent : agents.values()) {
-            agent.step(now);
-        }
+        // The agents act on every assignment the controllers made last step, as they would by now.
+        link.catchUp(loop == null ? 0 : loop.cache().lastChangeOf(Kind.COMPUTE), CATCH_UP_TIMEOUT);
+        stepAgents(now);
         afterAgentRound.forEach(Runnable::run);
         if (loop != null) {
             if (!now.isBefore(nextResync)) {
@@ -161,7 +194,8 @@ public final class SimFleet implements AutoCloseable {
                 loop.resync();
                 nextResync = now.plus(settings.control().resyncInterval());
             }
-            loop.runUntilQuiet();
+            // The agents' view follows the controllers' writes as their watches would meanwhile.
+            loop.runUntilQuiet(link::pump, settings.parallelism(), workers);
         }
         link.pump();
     }
@@ -190,6 +224,30 @@ public final class SimFleet implements AutoCloseable {
         }
     }
 
+    /** One round of every agent, each on one thread; the step goes on once all are done. */
+    private void stepAgents(Instant now) throws InterruptedException {
+        if (workers == null) {
+            for (HostAgent agent : agents.values()) {
+                agent.step(now);
+            }
+            return;
+        }
+        List<Callable<Void>> rounds = new ArrayList<>(agents.size());
+        for (HostAgent agent : agents.values()) {
+            rounds.add(() -> {
+                agent.step(now);
+                return null;
+            });
+        }
+        for (Future<Void> round : workers.invokeAll(rounds)) {
+            try {
+                round.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
     private HostAgent start(Host host) {
         HostAgent agent = new HostAgent(host, link, new SimDriver(host.name(), workloads, settings.startDelay()), settings.lease());
         agents.put(host.name(), agent);
@@ -200,5 +258,8 @@ public final class SimFleet implements AutoCloseable {
     public void close() {
         loseLeadership();
         link.close();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
     }
 }

@@ -55,8 +55,7 @@ class BufferSimulationTest {
     private static final int MAX_HOSTS = 12;
     private static final BufferReconciler.Settings BUFFER = new BufferReconciler.Settings(Duration.ofMinutes(5),
             BufferInput.DEFAULT_REQUEST_BACKOFF, Duration.ofSeconds(10), Duration.ofMinutes(10));
-    private static final SimFleet.Settings SETTINGS = new SimFleet.Settings(Duration.ofSeconds(10), Duration.ofSeconds(20),
-            Duration.ofSeconds(5), ControlLoop.Settings.DEFAULT.withBuffer(BUFFER));
+    private static final SimFleet.Settings SETTINGS = SimFleet.Settings.DEFAULT.withControl(ControlLoop.Settings.DEFAULT.withBuffer(BUFFER));
 
     @Property(tries = 8)
     void theBufferCarriesTheCellThroughAProviderOutageAndIsRestoredAfterIt(

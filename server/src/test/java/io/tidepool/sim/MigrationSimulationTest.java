@@ -98,8 +98,7 @@ class MigrationSimulationTest {
         SimFleet.Settings base = SimFleet.Settings.DEFAULT;
         MigrationSettings shortRetention = new MigrationSettings(base.control().migrations().limits(),
                 base.control().migrations().timeout(), Duration.ofMinutes(5));
-        SimFleet.Settings settings = new SimFleet.Settings(base.tick(), base.lease(), base.startDelay(),
-                base.control().withMigrations(shortRetention));
+        SimFleet.Settings settings = base.withControl(base.control().withMigrations(shortRetention));
         try (SimFleet fleet = packedFleet(store, clock, endpoints, settings)) {
             fleet.lead();
             boolean sawMigration = false;

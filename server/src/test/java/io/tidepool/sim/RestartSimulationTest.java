@@ -66,8 +66,7 @@ class RestartSimulationTest {
         objects.add(endpoint("reload-only", new Endpoint.Postgres("15", Map.of())));
         store.txn(Txn.of(List.of(), objects.stream().map(r -> (Op) ResourceRegistry.putOp(r)).toList()));
         SimFleet.Settings base = SimFleet.Settings.DEFAULT;
-        SimFleet.Settings settings = new SimFleet.Settings(base.tick(), base.lease(), base.startDelay(),
-                base.control().withRestarts(new RestartSettings(LEAD, maxPerCell)));
+        SimFleet.Settings settings = base.withControl(base.control().withRestarts(new RestartSettings(LEAD, maxPerCell)));
         try (SimFleet fleet = new SimFleet(store, clock, name -> t -> Demand.ofMebibytes(0.5, 512, 256), settings)) {
             for (int h = 0; h < 2; h++) {
                 fleet.addHost("c1", "host-" + h, HOST);

@@ -3,6 +3,7 @@ package io.tidepool.api.codec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -10,6 +11,8 @@ import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.api.resource.Resource;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a resource from its document. Tidepool writes {@code kind} before {@code spec}, so spec and
@@ -18,6 +21,7 @@ import java.io.IOException;
  */
 final class ResourceDeserializer extends StdDeserializer<Resource> {
     private final Kind expected;
+    private final transient Map<Class<?>, JsonDeserializer<Object>> partDeserializers = new ConcurrentHashMap<>();
 
     /** @param expected the kind the caller asked for, or null to take the kind the document names */
     ResourceDeserializer(Kind expected) {
@@ -98,20 +102,38 @@ final class ResourceDeserializer extends StdDeserializer<Resource> {
         return kind;
     }
 
-    private static Object readBuffered(TokenBuffer buffer, DeserializationContext ctxt, String field, Class<?> type)
+    private Object readBuffered(TokenBuffer buffer, DeserializationContext ctxt, String field, Class<?> type)
             throws IOException {
         try (JsonParser replay = buffer.asParserOnFirstToken()) {
             return readPart(replay, ctxt, field, type);
         }
     }
 
-    /** Reads one part of the envelope; a failure inside it names its path from the top, like spec.compute.maxCu. */
-    private static Object readPart(JsonParser p, DeserializationContext ctxt, String field, Class<?> type) throws IOException {
+    /**
+     * Reads one part of the envelope as {@code ctxt.readValue} would; a failure inside it names its
+     * path from the top, like spec.compute.maxCu.
+     */
+    private Object readPart(JsonParser p, DeserializationContext ctxt, String field, Class<?> type) throws IOException {
         try {
-            return ctxt.readValue(p, type);
+            JsonDeserializer<Object> deserializer = partDeserializer(ctxt, type);
+            return p.hasToken(JsonToken.VALUE_NULL) ? deserializer.getNullValue(ctxt) : deserializer.deserialize(p, ctxt);
         } catch (JsonMappingException e) {
             throw JsonMappingException.wrapWithPath(e, Resource.class, field);
         }
+    }
+
+    /**
+     * The deserializer of a part, found once: Jackson looks up a root deserializer afresh on every
+     * {@code readValue}, introspecting the class's annotations each time, which cost as much as
+     * reading the whole resource. Each mapper has its own module, so its own instance of this.
+     */
+    private JsonDeserializer<Object> partDeserializer(DeserializationContext ctxt, Class<?> type) throws JsonMappingException {
+        JsonDeserializer<Object> deserializer = partDeserializers.get(type);
+        if (deserializer == null) {
+            deserializer = ctxt.findRootValueDeserializer(ctxt.constructType(type));
+            partDeserializers.put(type, deserializer);
+        }
+        return deserializer;
     }
 
     private static String kindNames() {

@@ -121,7 +121,7 @@ record ScalarForm<T>(Class<T> type, String expected, Function<String, T> parser,
 
     private static Instant parseInstant(String text) {
         try {
-            return Instant.parse(text);
+            return UtcTimestamp.parse(text);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("expected a UTC timestamp like 2024-05-01T10:00:00Z, got \"" + text + "\"");
         }

@@ -48,6 +48,10 @@ public record ObjectMeta(
     }
 
     private static Map<String, String> sortedCopy(Map<String, String> map) {
+        if (map.isEmpty()) {
+            // Most objects have none, and every withX() comes through here: no new tree for nothing.
+            return Map.of();
+        }
         // Sorted so that encoding, diffs and equality never depend on the order a file used.
         return java.util.Collections.unmodifiableMap(new TreeMap<>(map));
     }
