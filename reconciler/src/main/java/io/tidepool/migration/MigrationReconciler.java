@@ -196,14 +196,21 @@ public final class MigrationReconciler implements Reconciler<String> {
         }
         List<MigrationInFlight> inFlight = new ArrayList<>();
         Set<String> moving = new HashSet<>();
+        Map<String, Integer> outbound = new HashMap<>();
         for (Migration m : active) {
             Cu cu = cache.computes.get(m.spec().replacement()).map(Ledger::holds).orElse(Cu.ZERO);
             inFlight.add(new MigrationInFlight(m.spec().compute(), m.spec().sourceHost(), m.spec().targetHost(), cu));
             moving.add(m.spec().compute());
+            outbound.merge(m.spec().sourceHost(), 1, Integer::sum);
         }
+        // The planner looks at candidates only on hosts with a free slot in a cell with one; on a big
+        // cell that sheds all the time the slots are mostly taken, and listing every compute of every
+        // full host would be most of what a reconcile costs.
+        boolean cellHasSlots = inFlight.size() < settings.limits().perCell();
         Map<String, List<MigrationCandidate>> candidates = new HashMap<>();
         for (HostRoom room : rooms) {
-            if (room.aboveWatermark()) {
+            if (room.aboveWatermark() && cellHasSlots
+                    && outbound.getOrDefault(room.host(), 0) < settings.limits().perHost()) {
                 candidates.put(room.host(), candidatesOn(room.host(), moving));
             }
         }
