@@ -4,6 +4,7 @@ import io.tidepool.agent.ComputeDriver;
 import io.tidepool.api.agent.ComputeMetrics;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
+import io.tidepool.guest.DownscaleCheck;
 import io.tidepool.sim.workload.SimulatedUsage;
 import io.tidepool.sim.workload.Workload;
 import java.time.Duration;
@@ -17,13 +18,10 @@ import java.util.function.Function;
 /**
  * The sim driver: computes that exist only in memory, whose metrics come from a usage model (a
  * workload per endpoint), so that a fleet of thousands of hosts scales, migrates and restarts as a
- * real one would. Starting takes {@code startDelay}; a downscale is refused, as the guest agent
- * refuses it, when the memory in use would not fit the new size with a margin.
+ * real one would. Starting takes {@code startDelay}; a downscale is refused by the guest's own rule
+ * ({@link DownscaleCheck}).
  */
 public final class SimDriver implements ComputeDriver {
-    /** The guest keeps this share of a new size free when it agrees to a downscale. */
-    public static final double DOWNSCALE_MARGIN = 0.1;
-
     private final String host;
     private final Function<String, Workload> workloads;
     private final Duration startDelay;
@@ -62,11 +60,9 @@ public final class SimDriver implements ComputeDriver {
             return new ResizeOutcome(Cu.ZERO, true, name + " does not run here");
         }
         if (target.compareTo(compute.cu) < 0) {
-            ComputeMetrics metrics = sample(compute, now);
-            long room = (long) (target.memory().value() * (1 - DOWNSCALE_MARGIN));
-            if (metrics.memoryUsedBytes() > room) {
-                return new ResizeOutcome(compute.cu, true, String.format("%.2f GiB in use does not fit %s CU with a %d%% margin",
-                        metrics.memoryUsedBytes() / (double) (1L << 30), target, (int) (DOWNSCALE_MARGIN * 100)));
+            Optional<String> refusal = DownscaleCheck.refusal(sample(compute, now).memoryUsedBytes(), target);
+            if (refusal.isPresent()) {
+                return new ResizeOutcome(compute.cu, true, refusal.get());
             }
         }
         compute.cu = target;

@@ -34,7 +34,7 @@ class QuickstartTest {
 
         try (UpProcess up = UpProcess.start(tidepool, dataDir, port)) {
             assertThat(up.output()).contains("http://127.0.0.1:" + port, "local-host-1, local-host-2",
-                    "process driver not available yet: using sim");
+                    "auto is sim until the guest agent lands");
 
             Launcher.Result applied = tidepool.run("apply", "-f", QUICKSTART.toString());
             assertThat(applied.exitCode()).as(applied.toString()).isZero();

@@ -12,6 +12,7 @@ import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.ControlPlane;
 import io.tidepool.server.hosts.LocalHosts;
+import io.tidepool.server.hosts.LocalMachine;
 import io.tidepool.server.hosts.SimulatedTenants;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +57,15 @@ public final class UpCommand implements Callable<Integer> {
     int hosts;
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "auto",
-            description = "How the hosts run computes: sim (simulated, no Postgres), process (real Postgres, not "
-                    + "available yet) or auto (default: ${DEFAULT-VALUE})")
+            description = "How the hosts run computes: sim (simulated, no Postgres), process (real Postgres in "
+                    + "cgroups; needs root, cgroups and Postgres 15) or auto, which is sim until the guest agent "
+                    + "lands (default: ${DEFAULT-VALUE})")
     Driver driver;
+
+    @Option(names = "--computes-dir", paramLabel = "DIR", defaultValue = "/var/lib/tidepool/computes",
+            description = "With --driver process: where endpoints' databases and logs live, reachable by the "
+                    + "computes' user (default: ${DEFAULT-VALUE})")
+    Path computesDir;
 
     @Spec
     CommandSpec spec;
@@ -67,9 +75,12 @@ public final class UpCommand implements Callable<Integer> {
         if (hosts < 0 || hosts > LocalHosts.MAX_HOSTS) {
             throw new ParameterException(spec.commandLine(), "--hosts: expected from 0 to " + LocalHosts.MAX_HOSTS + ", got " + hosts);
         }
+        LocalMachine machine = LocalMachine.detect();
         if (driver == Driver.process) {
-            throw new CliException(ExitCode.INVALID, "--driver process: the process driver (real Postgres in cgroups) "
-                    + "is not available yet; use --driver sim");
+            Optional<String> unavailable = machine.processDriverUnavailable();
+            if (unavailable.isPresent()) {
+                throw new CliException(ExitCode.INVALID, "--driver process: " + unavailable.get() + "; use --driver sim");
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
@@ -79,23 +90,31 @@ public final class UpCommand implements Callable<Integer> {
         boolean created;
         HostShape shape;
         try {
-            created = ensureCell(plane);
-            shape = hostShape(plane);
             Clock clock = Clock.systemUTC();
-            localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
-                    SimulatedTenants.drivers(clock.instant()), clock);
-        } catch (RuntimeException e) {
+            if (driver == Driver.process) {
+                // Local hosts are this machine: each takes its slice, whatever the cell's template says.
+                shape = LocalMachine.slice(hosts);
+                created = ensureCell(plane, shape);
+                localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
+                        machine.processDrivers(computesDir), clock);
+            } else {
+                created = ensureCell(plane, SIM_HOST_SHAPE);
+                shape = hostShape(plane);
+                localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
+                        SimulatedTenants.drivers(clock.instant()), clock);
+            }
+        } catch (RuntimeException | IOException e) {
             plane.close();
             throw e;
         }
         Foreground.runUntilStopped(() -> {
             localHosts.close();
             plane.close();
-        }, () -> announce(plane, localHosts, created ? "created, hosts of " + shapeText(shape) : "hosts of " + shapeText(shape), out));
+        }, () -> announce(plane, localHosts, machine, created ? "created, hosts of " + shapeText(shape) : "hosts of " + shapeText(shape), out));
         return 0;
     }
 
-    private void announce(ControlPlane plane, LocalHosts localHosts, String cellText, PrintWriter out) {
+    private void announce(ControlPlane plane, LocalHosts localHosts, LocalMachine machine, String cellText, PrintWriter out) {
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
         try {
@@ -110,22 +129,30 @@ public final class UpCommand implements Callable<Integer> {
         out.println("  cell:      " + cell + " (" + cellText + ")");
         out.println("  hosts:     " + (localHosts.names().isEmpty() ? "none in this process (--hosts 0)"
                 : String.join(", ", localHosts.names())));
-        out.println("  driver:    sim: simulated computes, no Postgres; tenant workloads play "
-                + SimulatedTenants.SPEED + "x faster than the clock");
+        if (driver == Driver.process) {
+            out.println("  driver:    process: real Postgres in cgroups (" + machine.cgroupVersion() + "), data in "
+                    + computesDir.toAbsolutePath());
+        } else {
+            out.println("  driver:    sim: simulated computes, no Postgres; tenant workloads play "
+                    + SimulatedTenants.SPEED + "x faster than the clock");
+        }
         if (driver == Driver.auto) {
-            out.println("             (process driver not available yet: using sim)");
+            out.println("             (auto is sim until the guest agent lands; --driver process runs real Postgres)");
         }
         out.println("  config:    " + configPath + " (server URL and admin token for the CLI)");
         out.println();
         out.println("Try:  ./tidepool apply -f examples/quickstart    (or examples/sim: twenty endpoints)");
         out.println("      ./tidepool get endpoints");
         out.println("      ./tidepool describe endpoint shop");
+        if (driver == Driver.process) {
+            out.println("      ./tidepool get endpoint shop -o yaml    (status.address is a psql connection URI)");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
 
     /** Creates this machine's cell unless it exists; an operator's own changes to it are kept. */
-    private boolean ensureCell(ControlPlane plane) {
+    private boolean ensureCell(ControlPlane plane, HostShape template) {
         if (new ResourceRegistry(plane.store()).get(Kind.CELL, cell).isPresent()) {
             return false;
         }
@@ -137,7 +164,7 @@ public final class UpCommand implements Callable<Integer> {
                 spec:
                   hostTemplate: {cpus: %s, memory: %s}
                   provider: {type: static}
-                """.formatted(cell, SIM_HOST_SHAPE.cpus(), SIM_HOST_SHAPE.memory());
+                """.formatted(cell, template.cpus(), template.memory());
         var response = plane.applier().apply(List.of(new ManifestFile("tidepool up --cell " + cell, manifest)), false);
         if (!response.errors().isEmpty()) {
             throw new IllegalArgumentException("cannot create cell " + cell + ": " + response.errors().get(0).format());

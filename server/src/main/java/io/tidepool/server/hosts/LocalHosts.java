@@ -130,6 +130,16 @@ public final class LocalHosts implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Real computes stop with their agents (their data stays); simulated ones simply vanish.
+        for (HostAgent agent : agents) {
+            if (agent.driver() instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    log.warn("{}: stopping its computes failed: {}", agent.name(), e.toString());
+                }
+            }
+        }
         link.close();
     }
 }

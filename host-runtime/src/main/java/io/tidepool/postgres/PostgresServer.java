@@ -1,0 +1,201 @@
+package io.tidepool.postgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * One Postgres server: its data directory, made once with initdb and kept across starts, and its
+ * postmaster, listening on 127.0.0.1 at its own port. Settings come in three layers, lowest first:
+ * the endpoint's own ({@code tidepool.conf}, included by postgresql.conf), those that follow the
+ * size (ALTER SYSTEM), and what the server must have to be found (port, sockets) on the command line.
+ */
+public final class PostgresServer {
+    public static final String SUPERUSER = "postgres";
+    private static final String ENDPOINT_SETTINGS_FILE = "tidepool.conf";
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_.]*");
+    private static final Duration FAST_SHUTDOWN = Duration.ofSeconds(30);
+
+    /**
+     * @param dataDir   kept across starts; made with initdb on the first
+     * @param socketDir where the server's Unix socket goes
+     * @param logFile   the server's stdout and stderr, appended
+     */
+    public record Config(PostgresBinaries binaries, OsUser user, Path dataDir, Path socketDir, int port, Path logFile) {
+    }
+
+    private final Config config;
+    private Process postmaster;
+
+    public PostgresServer(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public boolean initialized() {
+        return Files.exists(config.dataDir().resolve("PG_VERSION"));
+    }
+
+    /** Makes the data directory with initdb, as the computes' user; a no-op when it exists. */
+    public void initialize() throws IOException, InterruptedException {
+        if (initialized()) {
+            return;
+        }
+        for (Path dir : List.of(config.dataDir(), config.socketDir())) {
+            // Only the leaf is the user's own and closed to others; the directories above stay passable.
+            Files.createDirectories(dir.getParent());
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            config.user().own(dir);
+        }
+        run(config.user().command(List.of(config.binaries().initdb().toString(), "-D", config.dataDir().toString(),
+                "-U", SUPERUSER, "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--no-locale")));
+        Files.writeString(config.dataDir().resolve("postgresql.conf"),
+                "\n# Tidepool: the endpoint's own settings\ninclude_if_exists '" + ENDPOINT_SETTINGS_FILE + "'\n",
+                StandardOpenOption.APPEND);
+    }
+
+    /** Writes the endpoint's settings; they apply at the next start or reload. */
+    public void writeEndpointSettings(Map<String, String> settings) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by Tidepool from the endpoint's spec.\n");
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            text.append(checkedName(setting.getKey())).append(" = ").append(quoted(setting.getValue())).append('\n');
+        }
+        Path file = config.dataDir().resolve(ENDPOINT_SETTINGS_FILE);
+        Files.writeString(file, text);
+        config.user().own(file);
+    }
+
+    /**
+     * Starts the postmaster and returns at once; {@link #ready()} says when it accepts queries.
+     *
+     * @param launch wraps the command, such as a cgroup's joining command
+     */
+    public void start(UnaryOperator<List<String>> launch) throws IOException {
+        if (alive()) {
+            return;
+        }
+        List<String> postgres = new ArrayList<>(List.of(config.binaries().postgres().toString(),
+                "-D", config.dataDir().toString(),
+                "-c", "port=" + config.port(),
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", "unix_socket_directories=" + config.socketDir(),
+                "-c", "shared_buffers=" + SizedSettings.SHARED_BUFFERS));
+        postmaster = new ProcessBuilder(launch.apply(config.user().command(postgres)))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()))
+                .start();
+    }
+
+    /** The postmaster's pid, while it runs. */
+    public long pid() {
+        return postmaster == null ? -1 : postmaster.pid();
+    }
+
+    public boolean alive() {
+        return postmaster != null && postmaster.isAlive();
+    }
+
+    /** Whether the server answers a query now. */
+    public boolean ready() {
+        if (!alive()) {
+            return false;
+        }
+        try (Connection connection = connect(Duration.ofSeconds(1)); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Sets the settings with ALTER SYSTEM and reloads, in one connection. */
+    public void alterSystem(Map<String, String> settings) throws SQLException {
+        try (Connection connection = connect(Duration.ofSeconds(5)); Statement statement = connection.createStatement()) {
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
+                statement.execute("ALTER SYSTEM SET " + checkedName(setting.getKey()) + " = " + quoted(setting.getValue()));
+            }
+            statement.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    /** Reloads the configuration files (the endpoint's settings after {@link #writeEndpointSettings}). */
+    public void reload() throws SQLException {
+        try (Connection connection = connect(Duration.ofSeconds(5)); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    /**
+     * A JDBC connection as the superuser, for the agent's own statements.
+     *
+     * @param timeout for connecting and for each statement
+     */
+    public Connection connect(Duration timeout) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        properties.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        properties.setProperty("ApplicationName", "tidepool-agent");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + config.port() + "/postgres", properties);
+    }
+
+    /**
+     * Fast shutdown (SIGINT: clients are disconnected, the server checkpoints and exits); after
+     * {@link #FAST_SHUTDOWN}, immediate shutdown, then kill.
+     */
+    public void stop() throws IOException, InterruptedException {
+        if (!alive()) {
+            return;
+        }
+        signal("INT");
+        if (postmaster.waitFor(FAST_SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        signal("QUIT");
+        if (!postmaster.waitFor(5, TimeUnit.SECONDS)) {
+            postmaster.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        run(List.of("kill", "-" + name, Long.toString(postmaster.pid())));
+    }
+
+    private static String checkedName(String name) {
+        if (!SETTING_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a Postgres setting name");
+        }
+        return name;
+    }
+
+    private static String quoted(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + output.trim());
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package io.tidepool.process;
+
+import io.tidepool.agent.ComputeDriver;
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.guest.DownscaleCheck;
+import io.tidepool.guest.cgroup.CgroupTree;
+import io.tidepool.guest.cgroup.ComputeCgroup;
+import io.tidepool.guest.metrics.CgroupSampler;
+import io.tidepool.postgres.OsUser;
+import io.tidepool.postgres.PostgresBinaries;
+import io.tidepool.postgres.PostgresServer;
+import io.tidepool.postgres.SizedSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process driver: each compute is a real Postgres server, started inside its own cgroup, run
+ * as the computes' unprivileged user, sized by the cgroup's CPU quota and memory limit and by the
+ * settings that follow size. Starting (initdb on first use, then the postmaster) runs in the
+ * background, so the agent's round never waits for it; a compute whose postmaster dies is started
+ * again. Without cgroups it still runs Postgres, and {@link #limitsEnforced()} says that sizes are
+ * then only settings.
+ *
+ * <p>Data lives per endpoint under the data root ({@code endpoints/NAME/pgdata}) and stays when a
+ * compute stops, so the endpoint's next compute on a host sharing that root finds it. Postgres' own
+ * lock on the directory keeps two postmasters off it.
+ */
+public final class ProcessDriver implements ComputeDriver, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
+    private static final long READY_POLL_NANOS = Duration.ofMillis(50).toNanos();
+
+    /**
+     * @param dataRoot     where endpoints' data directories, sockets and logs go
+     * @param cgroups      where computes' cgroups go; empty to run without limits
+     * @param readyTimeout how long a start may take before the compute is reported Failed
+     */
+    public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
+    }
+
+    private final Settings settings;
+    private final OsUser user;
+    private final ExecutorService lifecycle;
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+
+    public ProcessDriver(Settings settings) throws IOException, InterruptedException {
+        this.settings = settings;
+        this.user = OsUser.forComputes(settings.computeUser());
+        Files.createDirectories(settings.dataRoot());
+        user.checkReachable(settings.dataRoot());
+        if (settings.cgroups().isPresent()) {
+            settings.cgroups().get().prepare();
+        }
+        AtomicInteger threads = new AtomicInteger();
+        this.lifecycle = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "compute-start-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Whether sizes are enforced by cgroups, or only settings. */
+    public boolean limitsEnforced() {
+        return settings.cgroups().isPresent();
+    }
+
+    @Override
+    public void start(Compute compute, Instant now) {
+        instances.computeIfAbsent(compute.name(), name -> {
+            Instance instance = new Instance(compute, server(compute), settings.cgroups().map(tree -> tree.compute(name)));
+            lifecycle.submit(() -> boot(instance));
+            return instance;
+        });
+    }
+
+    @Override
+    public ResizeOutcome resize(String name, Cu target, Instant now) {
+        Instance instance = instances.get(name);
+        if (instance == null || instance.phase != Compute.Phase.Running) {
+            return new ResizeOutcome(instance == null ? Cu.ZERO : instance.cu, true, name + " is not running here");
+        }
+        synchronized (instance) {
+            try {
+                return instance.resize(target);
+            } catch (IOException | SQLException e) {
+                log.warn("resizing {} to {} CU failed", name, target, e);
+                return new ResizeOutcome(instance.cu, true, "resize to " + target + " CU failed: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void stop(String name, Instant now) {
+        Instance instance = instances.remove(name);
+        if (instance == null) {
+            return;
+        }
+        synchronized (instance) {
+            instance.stopped = true;
+            try {
+                instance.server.stop();
+                instance.removeCgroup();
+            } catch (IOException e) {
+                log.warn("stopping {} left something behind", name, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public Set<String> running() {
+        return Set.copyOf(instances.keySet());
+    }
+
+    @Override
+    public Optional<Observed> observe(String name, Instant now) {
+        Instance instance = instances.get(name);
+        if (instance == null) {
+            return Optional.empty();
+        }
+        if (instance.phase == Compute.Phase.Running && !instance.server.alive()) {
+            log.warn("the postmaster of {} exited; starting it again", name);
+            instance.phase = Compute.Phase.Starting;
+            instance.restarts++;
+            lifecycle.submit(() -> boot(instance));
+        }
+        return Optional.of(new Observed(instance.phase, instance.cu, instance.address(),
+                instance.phase == Compute.Phase.Running));
+    }
+
+    @Override
+    public Optional<ComputeMetrics> metrics(String name, Instant now) {
+        Instance instance = instances.get(name);
+        if (instance == null || instance.phase != Compute.Phase.Running || instance.sampler.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(instance.sampler.get().sample(now));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Times the postmaster of {@code name} had to be started again after it exited. */
+    public int restarts(String name) {
+        Instance instance = instances.get(name);
+        return instance == null ? 0 : instance.restarts;
+    }
+
+    /** The compute's server, while it is known here. */
+    public Optional<PostgresServer> server(String name) {
+        return Optional.ofNullable(instances.get(name)).map(i -> i.server);
+    }
+
+    /** The compute's cgroup, while it is known here and cgroups are used. */
+    public Optional<ComputeCgroup> cgroup(String name) {
+        return Optional.ofNullable(instances.get(name)).flatMap(i -> i.cgroup);
+    }
+
+    /** Stops every compute; their data stays. */
+    @Override
+    public void close() {
+        for (String name : running()) {
+            stop(name, Instant.now());
+        }
+        lifecycle.shutdownNow();
+    }
+
+    private PostgresServer server(Compute compute) {
+        String version = compute.spec().postgres().version();
+        Path endpoint = settings.dataRoot().resolve("endpoints").resolve(compute.spec().endpoint());
+        PostgresBinaries binaries = new PostgresBinaries(version, Path.of("/nonexistent"));
+        try {
+            binaries = PostgresBinaries.find(version).orElse(binaries);
+        } catch (IOException e) {
+            log.warn("looking for Postgres {} failed", version, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new PostgresServer(new PostgresServer.Config(binaries, user, endpoint.resolve("pgdata"),
+                settings.dataRoot().resolve("sockets").resolve(compute.name()), freePort(), endpoint.resolve("postgres.log")));
+    }
+
+    /** Brings the instance to Running, or to Failed with the reason in the log. */
+    private void boot(Instance instance) {
+        try {
+            synchronized (instance) {
+                if (instance.stopped) {
+                    return;
+                }
+                instance.prepare();
+            }
+            long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+            while (!instance.server.ready()) {
+                if (instance.stopped) {
+                    return;
+                }
+                if (!instance.server.alive() || System.nanoTime() - deadline > 0) {
+                    throw new IOException(instance.compute.name() + " did not accept queries within "
+                            + settings.readyTimeout().toSeconds() + " s; see " + instance.server.config().logFile());
+                }
+                LockSupport.parkNanos(READY_POLL_NANOS);
+            }
+            synchronized (instance) {
+                instance.server.alterSystem(SizedSettings.of(instance.cu));
+                instance.phase = Compute.Phase.Running;
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            log.warn("starting {} failed", instance.compute.name(), e);
+            instance.phase = Compute.Phase.Failed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    /** One compute on this host: its server, its cgroup and what was applied to them. */
+    private final class Instance {
+        final Compute compute;
+        final PostgresServer server;
+        final Optional<ComputeCgroup> cgroup;
+        final Optional<CgroupSampler> sampler;
+        volatile Compute.Phase phase = Compute.Phase.Starting;
+        volatile Cu cu;
+        volatile int restarts;
+        volatile boolean stopped;
+
+        Instance(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup) {
+            this.compute = compute;
+            this.server = server;
+            this.cgroup = cgroup;
+            this.sampler = cgroup.map(CgroupSampler::new);
+            this.cu = compute.spec().cu();
+        }
+
+        String address() {
+            return "postgresql://" + PostgresServer.SUPERUSER + "@127.0.0.1:" + server.config().port() + "/postgres";
+        }
+
+        /** Data directory, settings, cgroup at the current size, then the postmaster inside it. */
+        void prepare() throws IOException, InterruptedException {
+            if (!Files.isExecutable(server.config().binaries().postgres())) {
+                throw new IOException("Postgres " + server.config().binaries().version() + " is not installed here"
+                        + " (looked in /usr/lib/postgresql/" + server.config().binaries().version() + "/bin and PATH)");
+            }
+            Files.createDirectories(server.config().logFile().getParent());
+            server.initialize();
+            server.writeEndpointSettings(compute.spec().postgres().settings());
+            UnaryOperator<List<String>> launch = UnaryOperator.identity();
+            if (cgroup.isPresent()) {
+                ComputeCgroup group = cgroup.get();
+                group.create();
+                group.limitMemory(cu.memory());
+                group.limitCpu(cu.cpu());
+                launch = group::joiningCommand;
+            }
+            server.start(launch);
+        }
+
+        /**
+         * Upscale: memory, then CPU, then settings. Downscale: the guest's check first, then
+         * memory (which reclaims page cache), and only when memory reached the new size CPU and
+         * settings; otherwise memory goes back and the downscale is refused.
+         */
+        ResizeOutcome resize(Cu target) throws IOException, SQLException {
+            if (target.equals(cu)) {
+                return new ResizeOutcome(cu, false, "already " + target + " CU");
+            }
+            boolean down = target.compareTo(cu) < 0;
+            if (cgroup.isPresent()) {
+                ComputeCgroup group = cgroup.get();
+                if (down) {
+                    Optional<String> refusal = DownscaleCheck.refusal(group.memoryBreakdown().unreclaimable(), target);
+                    if (refusal.isPresent()) {
+                        return new ResizeOutcome(cu, true, refusal.get());
+                    }
+                }
+                ComputeCgroup.MemoryLimit memory = group.limitMemory(target.memory());
+                if (memory.stoppedAtFloor()) {
+                    group.limitMemory(cu.memory());
+                    return new ResizeOutcome(cu, true, String.format("memory stopped at %d MiB, above %s CU: %d MiB cannot be reclaimed",
+                            memory.applied().value() >> 20, target, memory.usage().value() >> 20));
+                }
+                group.limitCpu(target.cpu());
+            }
+            server.alterSystem(SizedSettings.of(target));
+            cu = target;
+            return new ResizeOutcome(target, false, "resized to " + target + " CU");
+        }
+
+        void removeCgroup() throws IOException, InterruptedException {
+            if (cgroup.isEmpty()) {
+                return;
+            }
+            // Backends leave a moment after the postmaster: wait for the cgroup to empty, bounded.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!cgroup.get().processes().isEmpty() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(READY_POLL_NANOS);
+            }
+            if (!cgroup.get().remove()) {
+                log.warn("the cgroup of {} still holds processes {}; left in place", compute.name(), cgroup.get().processes());
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.tidepool.guest.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Where one host agent makes its computes' cgroups: a parent directory in each hierarchy. On v1
+ * it lies under the agent's own cgroup, so a sandbox the agent runs in bounds its computes too; on
+ * v2 under the hierarchy's root, since a v2 cgroup that holds processes (the agent's) cannot hand
+ * controllers to its children.
+ */
+public final class CgroupTree {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final CgroupLayout layout;
+    private final String parent;
+
+    /** @param parent a relative path such as {@code tidepool/host-1} */
+    public CgroupTree(CgroupLayout layout, String parent) {
+        if (layout.version() == CgroupLayout.Version.NONE) {
+            throw new IllegalArgumentException("this machine has no usable cgroups (cpu and memory controllers)");
+        }
+        for (String part : parent.split("/")) {
+            if (!NAME.matcher(part).matches()) {
+                throw new IllegalArgumentException("cgroup parent \"" + parent + "\": \"" + part
+                        + "\" is not a plain directory name");
+            }
+        }
+        this.layout = layout;
+        this.parent = parent;
+    }
+
+    /** The parent's path, relative to each hierarchy's base. */
+    public String parent() {
+        return parent;
+    }
+
+    public CgroupLayout.Version version() {
+        return layout.version();
+    }
+
+    /**
+     * Makes the parent directories, and on v2 enables the cpu and memory controllers on the way
+     * down to them so that computes' cgroups get the files that size them.
+     */
+    public void prepare() throws IOException {
+        if (layout.version() == CgroupLayout.Version.V2) {
+            Path dir = layout.unified().orElseThrow();
+            for (String part : parent.split("/")) {
+                CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
+                dir = dir.resolve(part);
+                CgroupFiles.mkdirs(dir);
+            }
+            CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
+            return;
+        }
+        for (Path base : bases()) {
+            CgroupFiles.mkdirs(base.resolve(parent));
+        }
+    }
+
+    /**
+     * Removes the parent directories, deepest first, as far as they are empty; true when all are
+     * gone. Computes' cgroups must be removed first.
+     */
+    public boolean removeParent() throws IOException {
+        boolean removed = true;
+        for (Path base : bases()) {
+            String[] parts = parent.split("/");
+            for (int depth = parts.length; depth > 0; depth--) {
+                Path dir = base.resolve(String.join("/", Arrays.copyOf(parts, depth)));
+                if (!CgroupFiles.rmdir(dir)) {
+                    removed = false;
+                    break;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** The directory in each hierarchy that {@link #parent} is relative to. */
+    private List<Path> bases() {
+        if (layout.version() == CgroupLayout.Version.V2) {
+            return List.of(layout.unified().orElseThrow());
+        }
+        Set<Path> bases = new LinkedHashSet<>();
+        for (String controller : CgroupLayout.V1_CONTROLLERS) {
+            if (layout.v1Mounts().containsKey(controller)) {
+                bases.add(layout.ownV1(controller));
+            }
+        }
+        layout.ownUnified().filter(Files::isDirectory).ifPresent(bases::add);
+        return new ArrayList<>(bases);
+    }
+
+    /** The cgroup of the compute {@code name} (not made yet: see {@link ComputeCgroup#create()}). */
+    public ComputeCgroup compute(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("\"" + name + "\" cannot name a cgroup");
+        }
+        if (layout.version() == CgroupLayout.Version.V2) {
+            return new CgroupV2(name, layout.unified().orElseThrow().resolve(parent).resolve(name));
+        }
+        Optional<Path> freezer = layout.v1Mounts().containsKey("freezer")
+                ? Optional.of(layout.ownV1("freezer").resolve(parent).resolve(name)) : Optional.empty();
+        Path cpuacct = layout.v1Mounts().containsKey("cpuacct") ? layout.ownV1("cpuacct") : layout.ownV1("cpu");
+        return new CgroupV1(name, layout.ownV1("memory").resolve(parent).resolve(name),
+                layout.ownV1("cpu").resolve(parent).resolve(name), cpuacct.resolve(parent).resolve(name), freezer,
+                layout.ownUnified().filter(Files::isDirectory).map(dir -> dir.resolve(parent).resolve(name)));
+    }
+}

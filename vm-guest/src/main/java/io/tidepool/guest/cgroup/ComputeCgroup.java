@@ -1,0 +1,145 @@
+package io.tidepool.guest.cgroup;
+
+import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.MilliCpu;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cgroup of one compute, in every hierarchy it needs: what its processes may use (CPU quota,
+ * memory limit), what they use, and freezing them. A process joins it by writing its own pid to
+ * each of {@link #procsFiles()} before it execs the compute, so everything it and its children
+ * charge is counted here (a process moved in later keeps its earlier charges where they were).
+ */
+public interface ComputeCgroup {
+    /** The CFS period every quota is a share of. */
+    long CPU_PERIOD_MICROS = 100_000;
+    /** The smallest quota the kernel takes. */
+    long CPU_QUOTA_MIN_MICROS = 1_000;
+
+    String name();
+
+    CgroupLayout.Version version();
+
+    /** Makes the directories; a no-op for those that exist. */
+    void create() throws IOException;
+
+    /** The {@code cgroup.procs} files a process writes its pid to, to join this cgroup everywhere. */
+    List<Path> procsFiles();
+
+    /** Sets the CPU quota: always finite (switching to and from "unlimited" costs milliseconds). */
+    void limitCpu(MilliCpu cpu) throws IOException;
+
+    MilliCpu cpuLimit() throws IOException;
+
+    /**
+     * Sets the memory limit. Raising it takes microseconds. Lowering it first reclaims page cache;
+     * when what cannot be reclaimed (anonymous memory, shared memory) does not fit, the limit stops
+     * just above it instead, and the outcome says so.
+     */
+    MemoryLimit limitMemory(Bytes limit) throws IOException;
+
+    Bytes memoryLimit() throws IOException;
+
+    /** Memory charged to the cgroup now, page cache included. */
+    Bytes memoryUsage() throws IOException;
+
+    /** The file a reader polls for {@link #memoryUsage()}, kept open. */
+    Path memoryUsageFile();
+
+    /** The file with the memory breakdown (anon, file, active_file, shmem). */
+    Path memoryStatFile();
+
+    /** Where the cgroup's memory goes now. */
+    MemoryBreakdown memoryBreakdown() throws IOException;
+
+    /** CPU time used by the cgroup since it was made, in nanoseconds. */
+    long cpuUsageNanos() throws IOException;
+
+    /** Stops every process of the cgroup where it is, and returns once they are stopped. */
+    void freeze() throws IOException;
+
+    void thaw() throws IOException;
+
+    boolean frozen() throws IOException;
+
+    /** The pids in the cgroup. */
+    Set<Long> processes() throws IOException;
+
+    /**
+     * Kills every process of the cgroup (SIGKILL), thawing it if frozen so that the kills land.
+     * They are gone a moment later: wait for {@link #processes()} to be empty.
+     */
+    default void killAll() throws IOException {
+        for (long pid : processes()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (frozen()) {
+            thaw();
+        }
+    }
+
+    /** Removes the directories; false, with nothing removed, while processes remain. */
+    boolean remove() throws IOException;
+
+    /**
+     * The cgroup's memory by kind.
+     *
+     * @param usage      everything charged, as the limit counts it
+     * @param pageCache  file pages, shared memory (Postgres' shared buffers) included
+     * @param shmem      shared memory: counted as page cache, but never reclaimed without swap
+     * @param activeFile file pages used recently: the cache the compute keeps using
+     */
+    record MemoryBreakdown(long usage, long pageCache, long shmem, long activeFile) {
+        /** What a smaller limit could not take back: all but the page cache that is not shared memory. */
+        public long unreclaimable() {
+            return Math.max(0, usage - Math.max(0, pageCache - shmem));
+        }
+    }
+
+    /**
+     * The outcome of setting a memory limit.
+     *
+     * @param requested what was asked for
+     * @param applied   the limit in place now
+     * @param usage     what the cgroup uses now, after any reclaim
+     */
+    record MemoryLimit(Bytes requested, Bytes applied, Bytes usage) {
+        /** The limit could not go as low as asked: what the processes hold does not fit. */
+        public boolean stoppedAtFloor() {
+            return applied.compareTo(requested) > 0;
+        }
+    }
+
+    /**
+     * {@code command} behind a shell that first moves itself into this cgroup, then execs it: the
+     * command starts inside, with everything it charges from its first page on counted here.
+     */
+    default List<String> joiningCommand(List<String> command) {
+        StringBuilder script = new StringBuilder();
+        for (Path procs : procsFiles()) {
+            script.append("echo $$ > ").append(shellQuoted(procs.toString())).append(" || exit 125; ");
+        }
+        script.append("exec \"$@\"");
+        List<String> full = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));
+        full.addAll(command);
+        return full;
+    }
+
+    private static String shellQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /** The quota in microseconds per {@link #CPU_PERIOD_MICROS} for a CPU size. */
+    static long quotaMicros(MilliCpu cpu) {
+        return Math.max(CPU_QUOTA_MIN_MICROS, cpu.millis() * CPU_PERIOD_MICROS / 1_000);
+    }
+
+    /** The CPU size a quota stands for. */
+    static MilliCpu cpuOf(long quotaMicros, long periodMicros) {
+        return new MilliCpu(quotaMicros * 1_000 / periodMicros);
+    }
+}

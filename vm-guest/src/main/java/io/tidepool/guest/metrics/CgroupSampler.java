@@ -1,0 +1,48 @@
+package io.tidepool.guest.metrics;
+
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.guest.cgroup.ComputeCgroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The metrics the autoscaler sizes a compute by, measured in its cgroup: the load average of its
+ * runnable tasks, the memory it uses that a smaller limit could not reclaim, and the page cache it
+ * keeps using. Sample it regularly (every second or so): the load average is built from samples.
+ */
+public final class CgroupSampler {
+    private final ComputeCgroup cgroup;
+    private final LoadAverage load = new LoadAverage();
+
+    public CgroupSampler(ComputeCgroup cgroup) {
+        this.cgroup = cgroup;
+    }
+
+    public ComputeMetrics sample(Instant now) throws IOException {
+        ComputeCgroup.MemoryBreakdown memory = cgroup.memoryBreakdown();
+        double load1 = load.add(now, runnable(cgroup.processes()));
+        return new ComputeMetrics(now, load1, memory.unreclaimable(), memory.activeFile());
+    }
+
+    /** How many of the processes are running or waiting for a CPU (state R in /proc/PID/stat). */
+    static int runnable(Set<Long> pids) throws IOException {
+        int runnable = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // The command name may hold spaces and parentheses: the state follows the last ")".
+                int close = stat.lastIndexOf(')');
+                if (close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'R') {
+                    runnable++;
+                }
+            } catch (NoSuchFileException e) {
+                // exited since the cgroup listed it
+            }
+        }
+        return runnable;
+    }
+}
