@@ -7,9 +7,8 @@ import io.tidepool.guest.cgroup.CgroupLayout;
 import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.store.Await;
+import io.tidepool.store.LoopbackPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,7 +46,7 @@ class PostgresServerTest {
         // The computes' user must reach its data directory through the test's own.
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
         server = new PostgresServer(new PostgresServer.Config(binaries, OsUser.forComputes("tidepool"),
-                scratch.resolve("data"), scratch.resolve("sockets"), freePort(), scratch.resolve("postgres.log")));
+                scratch.resolve("data"), scratch.resolve("sockets"), LoopbackPort.free(), scratch.resolve("postgres.log")));
     }
 
     @AfterEach
@@ -140,9 +139,4 @@ class PostgresServerTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidepool.store.Await;
+import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +93,7 @@ class ControlPlaneClusterTest {
     private void startCluster(int size) throws Exception {
         List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            peers.add(new Peer("n" + i, "127.0.0.1:" + freePort()));
+            peers.add(new Peer("n" + i, "127.0.0.1:" + LoopbackPort.free()));
         }
         // Each start waits for a leader, which needs a majority: start them together.
         List<CompletableFuture<ControlPlane>> starting = peers.stream()
@@ -140,9 +140,4 @@ class ControlPlaneClusterTest {
         return URI.create("http://127.0.0.1:" + node.httpPort() + path);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

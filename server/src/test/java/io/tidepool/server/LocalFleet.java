@@ -11,10 +11,10 @@ import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.server.hosts.LocalHosts;
 import io.tidepool.sim.SimDriver;
 import io.tidepool.sim.workload.Workload;
+import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,7 @@ public final class LocalFleet implements AutoCloseable {
     /** Starts the control plane, applies {@link #CELL}, then starts {@code hostCount} agents in it. */
     public static LocalFleet start(Path dataDir, int hostCount, Function<String, Workload> workloads) throws IOException {
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config("n1", dataDir,
-                List.of(new Peer("n1", "127.0.0.1:" + freePort())), "127.0.0.1", 0));
+                List.of(new Peer("n1", "127.0.0.1:" + LoopbackPort.free())), "127.0.0.1", 0));
         try {
             var created = plane.applier().apply(List.of(new ManifestFile("cell.yaml", CELL)), false);
             if (!created.errors().isEmpty()) {
@@ -152,9 +152,4 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

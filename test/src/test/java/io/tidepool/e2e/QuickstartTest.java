@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidepool.store.Await;
+import io.tidepool.store.LoopbackPort;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class QuickstartTest {
     void appliesDiffsRefusesInvalidSetsAndSurvivesKillMinusNine() throws Exception {
         Launcher tidepool = new Launcher(tmp.resolve("config.yaml"));
         Path dataDir = tmp.resolve("data");
-        int port = freePort();
+        int port = LoopbackPort.free();
 
         try (UpProcess up = UpProcess.start(tidepool, dataDir, port)) {
             assertThat(up.output()).contains("http://127.0.0.1:" + port, "local-host-1, local-host-2",
@@ -93,7 +93,7 @@ class QuickstartTest {
     @Test
     void getsOneObjectAsItselfAndAListAsItems() throws Exception {
         Launcher tidepool = new Launcher(tmp.resolve("config.yaml"));
-        try (UpProcess up = UpProcess.start(tidepool, tmp.resolve("data"), freePort())) {
+        try (UpProcess up = UpProcess.start(tidepool, tmp.resolve("data"), LoopbackPort.free())) {
             assertThat(tidepool.run("apply", "-f", QUICKSTART.toString()).exitCode()).isZero();
 
             JsonNode shop = json.readTree(tidepool.run("get", "endpoint", "shop", "-o", "json").out());
@@ -149,9 +149,4 @@ class QuickstartTest {
         return copy;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -2,9 +2,8 @@ package io.tidepool.store.ratis;
 
 import io.tidepool.store.Await;
 
+import io.tidepool.store.LoopbackPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ public final class TestCluster implements AutoCloseable {
     public static TestCluster start(int size, Path root, UnaryOperator<RatisStoreConfig> tuning) throws IOException {
         List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            peers.add(new Peer("n" + i, "127.0.0.1:" + freePort()));
+            peers.add(new Peer("n" + i, "127.0.0.1:" + LoopbackPort.free()));
         }
         TestCluster cluster = new TestCluster(root, peers, tuning);
         for (Peer peer : peers) {
@@ -106,10 +105,4 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,11 +1,10 @@
 package io.tidepool.sim.bench;
 
 import io.tidepool.store.Await;
+import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.RatisStore;
 import io.tidepool.store.ratis.RatisStoreConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -104,7 +103,7 @@ public final class FleetScaleBench {
     private static <T> T onFreshStore(OnStore<T> body) throws Exception {
         Path dir = Files.createTempDirectory("fleet-bench");
         try (RatisStore store = RatisStore.start(RatisStoreConfig.singleNode("n1", dir.resolve("n1"),
-                "127.0.0.1:" + freePort()))) {
+                "127.0.0.1:" + LoopbackPort.free()))) {
             Await.until(Duration.ofSeconds(60), "the store to elect itself leader", () -> store.leadership().isLeader());
             return body.apply(store);
         } finally {
@@ -141,11 +140,6 @@ public final class FleetScaleBench {
         System.exit(2);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
