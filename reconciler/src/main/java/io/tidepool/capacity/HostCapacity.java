@@ -7,17 +7,13 @@ import io.tidepool.api.resource.HostShape;
 
 /** How much of a host the ledger may grant: the rules of DESIGN section 6, in one place. */
 public final class HostCapacity {
-    private static final long BYTES_PER_QUARTER = Cu.MEMORY_BYTES_PER_CU / 4;
-    private static final long MILLICPU_PER_QUARTER = Cu.MILLICPU_PER_CU / 4;
 
     private HostCapacity() {
     }
 
     /** Memory in whole quarter steps, capped by the CPUs times {@code cpuOvercommit}. */
     public static Cu capacity(HostShape shape, double cpuOvercommit) {
-        long memoryQuarters = shape.memory().value() / BYTES_PER_QUARTER;
-        long cpuQuarters = (long) Math.floor(shape.cpus().millis() * cpuOvercommit / MILLICPU_PER_QUARTER);
-        return Cu.ofQuarters(Math.min(memoryQuarters, cpuQuarters));
+        return shape.capacityCu(cpuOvercommit);
     }
 
     /** The allocation above which a host sheds computes: {@code watermark} of its capacity, in whole steps. */

@@ -11,4 +11,13 @@ public record HostShape(MilliCpu cpus, Bytes memory) {
     public Cu capacityCu() {
         return Cu.fitting(cpus, memory);
     }
+
+    /**
+     * Whole quarter steps a host of this shape grants in a cell that lets computes' CPU add up to
+     * {@code cpuOvercommit} times its CPUs; memory is never overcommitted.
+     */
+    public Cu capacityCu(double cpuOvercommit) {
+        long millis = (long) Math.floor(cpus.millis() * cpuOvercommit);
+        return Cu.fitting(new MilliCpu(millis), memory);
+    }
 }

@@ -48,7 +48,7 @@ final class CellRules {
 
     /** A buffer the cell could never hold, even with every host it may have, is a typo. */
     private static void checkBufferFits(ManifestDocument document, Cell.Spec spec, List<ManifestError> errors) {
-        Optional<Cu> capacity = capacityOf(spec.hostTemplate());
+        Optional<Cu> capacity = capacityOf(spec.hostTemplate(), spec.cpuOvercommit());
         if (capacity.isEmpty()) {
             return;
         }
@@ -66,8 +66,12 @@ final class CellRules {
     }
 
     /** What one host of this shape holds, when both its CPUs and memory are known. */
-    static Optional<Cu> capacityOf(HostShape shape) {
-        return shape == null || shape.cpus() == null || shape.memory() == null ? Optional.empty() : Optional.of(shape.capacityCu());
+    /** What one host of the shape grants in a cell with this CPU overcommit, as placement counts it. */
+    static Optional<Cu> capacityOf(HostShape shape, double cpuOvercommit) {
+        // A factor out of range is reported on its own field; the other checks count without it.
+        double factor = cpuOvercommit >= 1 && cpuOvercommit <= MAX_CPU_OVERCOMMIT ? cpuOvercommit : 1;
+        return shape == null || shape.cpus() == null || shape.memory() == null ? Optional.empty()
+                : Optional.of(shape.capacityCu(factor));
     }
 
     /** CPUs and memory both given and large enough for the smallest compute: one quarter step. */

@@ -62,7 +62,8 @@ final class EndpointRules {
                     + compute.minCu()));
         }
         HostShape template = cell.map(Cell::spec).map(Cell.Spec::hostTemplate).orElse(null);
-        CellRules.capacityOf(template).ifPresent(perHost -> {
+        double cpuOvercommit = cell.map(Cell::spec).map(Cell.Spec::cpuOvercommit).orElse(Cell.DEFAULT_CPU_OVERCOMMIT);
+        CellRules.capacityOf(template, cpuOvercommit).ifPresent(perHost -> {
             if (compute.maxCu().compareTo(perHost) > 0) {
                 errors.add(document.error("spec.compute.maxCu", "expected at most " + perHost + " CU, what one host of cell "
                         + cellName + " holds (" + template.cpus() + " CPUs, " + template.memory() + "), got " + compute.maxCu()));

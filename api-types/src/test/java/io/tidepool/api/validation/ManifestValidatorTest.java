@@ -160,6 +160,19 @@ class ManifestValidatorTest {
     }
 
     @Test
+    void countsTheCellsCpuOvercommitInWhatOneHostHolds() {
+        Cell overcommitted = new Cell(ObjectMeta.named("eu-1a"), new Cell.Spec(new HostShape(MilliCpu.ofCpus(1),
+                Bytes.ofGibibytes(16)), null, null, 4.0, null, null), null);
+        Cell plain = new Cell(ObjectMeta.named("eu-1a"), new Cell.Spec(new HostShape(MilliCpu.ofCpus(1),
+                Bytes.ofGibibytes(16)), null, null, null, null, null), null);
+
+        assertThat(errorsOf(Map.of("eu-1a", overcommitted), ENDPOINT)).isEmpty();
+        assertThat(errorsOf(Map.of("eu-1a", plain), ENDPOINT)).containsExactly(
+                "m.yaml:6:33: Endpoint/shop: spec.compute.maxCu: expected at most 1 CU, what one host of cell eu-1a holds"
+                        + " (1 CPUs, 16Gi), got 4");
+    }
+
+    @Test
     void requiresAnEndpointsComputeRangeToFitAHostOfItsCell() {
         assertThat(errorsOf(CELL, ENDPOINT.replace("{minCu: 0.25, maxCu: 4}", "{minCu: 0, maxCu: 32}"))).containsExactly(
                 "m.yaml:16:20: Endpoint/shop: spec.compute.minCu: expected at least 0.25 CU, got 0; to scale to zero when"

@@ -94,11 +94,11 @@ public final class UpCommand implements Callable<Integer> {
             if (driver == Driver.process) {
                 // Local hosts are this machine: each takes its slice, whatever the cell's template says.
                 shape = LocalMachine.slice(hosts);
-                created = ensureCell(plane, shape);
+                created = ensureCell(plane, shape, LocalMachine.CPU_OVERCOMMIT);
                 localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
                         machine.processDrivers(computesDir), clock);
             } else {
-                created = ensureCell(plane, SIM_HOST_SHAPE);
+                created = ensureCell(plane, SIM_HOST_SHAPE, 1.0);
                 shape = hostShape(plane);
                 localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
                         SimulatedTenants.drivers(clock.instant()), clock);
@@ -152,7 +152,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     /** Creates this machine's cell unless it exists; an operator's own changes to it are kept. */
-    private boolean ensureCell(ControlPlane plane, HostShape template) {
+    private boolean ensureCell(ControlPlane plane, HostShape template, double cpuOvercommit) {
         if (new ResourceRegistry(plane.store()).get(Kind.CELL, cell).isPresent()) {
             return false;
         }
@@ -163,8 +163,9 @@ public final class UpCommand implements Callable<Integer> {
                   name: %s
                 spec:
                   hostTemplate: {cpus: %s, memory: %s}
+                  cpuOvercommit: %s
                   provider: {type: static}
-                """.formatted(cell, template.cpus(), template.memory());
+                """.formatted(cell, template.cpus(), template.memory(), cpuOvercommit);
         var response = plane.applier().apply(List.of(new ManifestFile("tidepool up --cell " + cell, manifest)), false);
         if (!response.errors().isEmpty()) {
             throw new IllegalArgumentException("cannot create cell " + cell + ": " + response.errors().get(0).format());

@@ -28,6 +28,13 @@ public final class LocalMachine {
     public static final String DEFAULT_POSTGRES = "15";
     public static final String COMPUTE_USER = "tidepool";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * Local hosts slice a small machine thinly, and a CPU quota caps rather than reserves: their
+     * cell lets computes' CPU add up to four times a slice, so that an endpoint may grow past one
+     * slice's CPUs. Memory is never overcommitted.
+     */
+    public static final double CPU_OVERCOMMIT = 4.0;
+    private static final long MIB = 1L << 20;
 
     private final CgroupLayout cgroups;
 
@@ -62,7 +69,7 @@ public final class LocalMachine {
     public static HostShape slice(int hosts) throws IOException {
         int share = Math.max(1, hosts);
         long cpuMillis = Runtime.getRuntime().availableProcessors() * 1_000L / share;
-        long memory = memTotalBytes() * 3 / 4 / share;
+        long memory = memTotalBytes() * 3 / 4 / share / MIB * MIB;
         return new HostShape(new MilliCpu(cpuMillis), new Bytes(memory));
     }
 
