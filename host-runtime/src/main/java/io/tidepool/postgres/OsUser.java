@@ -9,7 +9,6 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,7 +31,7 @@ public final class OsUser {
             return new OsUser(self, false);
         }
         if (!exists(name)) {
-            run(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
+            Commands.run(List.of("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", name));
         }
         return new OsUser(name, true);
     }
@@ -85,15 +84,6 @@ public final class OsUser {
             return true;
         } catch (UserPrincipalNotFoundException e) {
             return false;
-        }
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
-                    + Optional.of(output.trim()).filter(s -> !s.isEmpty()).orElse("no output"));
         }
     }
 }

@@ -66,7 +66,7 @@ public final class PostgresServer {
             }
             config.user().own(dir);
         }
-        run(config.user().command(List.of(config.binaries().initdb().toString(), "-D", config.dataDir().toString(),
+        Commands.run(config.user().command(List.of(config.binaries().initdb().toString(), "-D", config.dataDir().toString(),
                 "-U", SUPERUSER, "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--no-locale")));
         Files.writeString(config.dataDir().resolve("postgresql.conf"),
                 "\n# Tidepool: the endpoint's own settings\ninclude_if_exists '" + ENDPOINT_SETTINGS_FILE + "'\n",
@@ -177,7 +177,7 @@ public final class PostgresServer {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        run(List.of("kill", "-" + name, Long.toString(postmaster.pid())));
+        Commands.run(List.of("kill", "-" + name, Long.toString(postmaster.pid())));
     }
 
     private static String checkedName(String name) {
@@ -189,13 +189,5 @@ public final class PostgresServer {
 
     private static String quoted(String value) {
         return "'" + value.replace("'", "''") + "'";
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + output.trim());
-        }
     }
 }

@@ -62,6 +62,8 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private final OsUser user;
     private final ExecutorService lifecycle;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    /** Looking for a version runs its postgres --version: once per version, not per start. */
+    private final Map<String, PostgresBinaries> binariesByVersion = new ConcurrentHashMap<>();
 
     public ProcessDriver(Settings settings) throws IOException, InterruptedException {
         this.settings = settings;
@@ -190,16 +192,26 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private PostgresServer server(Compute compute) {
         String version = compute.spec().postgres().version();
         Path endpoint = settings.dataRoot().resolve("endpoints").resolve(compute.spec().endpoint());
-        PostgresBinaries binaries = new PostgresBinaries(version, Path.of("/nonexistent"));
+        return new PostgresServer(new PostgresServer.Config(binaries(version), user, endpoint.resolve("pgdata"),
+                settings.dataRoot().resolve("sockets").resolve(compute.name()), freePort(), endpoint.resolve("postgres.log")));
+    }
+
+    /** The binaries of {@code version}, or a stand-in whose absence {@link Instance#prepare} reports. */
+    private PostgresBinaries binaries(String version) {
+        PostgresBinaries known = binariesByVersion.get(version);
+        if (known != null) {
+            return known;
+        }
         try {
-            binaries = PostgresBinaries.find(version).orElse(binaries);
+            Optional<PostgresBinaries> found = PostgresBinaries.find(version);
+            found.ifPresent(binaries -> binariesByVersion.put(version, binaries));
+            return found.orElse(new PostgresBinaries(version, Path.of("/nonexistent")));
         } catch (IOException e) {
             log.warn("looking for Postgres {} failed", version, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new PostgresServer(new PostgresServer.Config(binaries, user, endpoint.resolve("pgdata"),
-                settings.dataRoot().resolve("sockets").resolve(compute.name()), freePort(), endpoint.resolve("postgres.log")));
+        return new PostgresBinaries(version, Path.of("/nonexistent"));
     }
 
     /** Brings the instance to Running, or to Failed with the reason in the log. */

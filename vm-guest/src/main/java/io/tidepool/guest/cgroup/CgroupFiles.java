@@ -14,6 +14,7 @@ import java.util.Set;
 
 /** Reading and writing the one-value files of a cgroup directory. */
 final class CgroupFiles {
+    private static final long PAGE_BYTES = 4096;
 
     private CgroupFiles() {
     }
@@ -70,6 +71,11 @@ final class CgroupFiles {
             }
         }
         return pids;
+    }
+
+    /** Memory limits are kept in whole pages. */
+    static long roundUpToPage(long bytes) {
+        return (bytes + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
     }
 
     static void mkdirs(Path dir) throws IOException {

@@ -19,7 +19,6 @@ import java.util.Set;
 final class CgroupV1 implements ComputeCgroup {
     /** Room left above what cannot be reclaimed when a shrink stops at the floor. */
     static final long FLOOR_MARGIN_BYTES = 4L << 20;
-    private static final long PAGE_BYTES = 4096;
 
     private final String name;
     private final Path memory;
@@ -82,7 +81,7 @@ final class CgroupV1 implements ComputeCgroup {
                 throw e;
             }
             // The kernel reclaimed all the page cache it could and the rest does not fit: stop just above it.
-            long floor = roundUpToPage(memoryUsage().value() + FLOOR_MARGIN_BYTES);
+            long floor = CgroupFiles.roundUpToPage(memoryUsage().value() + FLOOR_MARGIN_BYTES);
             if (floor < memoryLimit().value()) {
                 try {
                     CgroupFiles.write(file, Long.toString(floor));
@@ -194,9 +193,5 @@ final class CgroupV1 implements ComputeCgroup {
         freezer.ifPresent(dirs::add);
         unified.ifPresent(dirs::add);
         return new ArrayList<>(dirs);
-    }
-
-    private static long roundUpToPage(long bytes) {
-        return (bytes + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
     }
 }

@@ -18,7 +18,6 @@ import java.util.Set;
 final class CgroupV2 implements ComputeCgroup {
     /** The share of the size kept between memory.high and memory.max. */
     static final int HIGH_HEADROOM_DIVISOR = 16;
-    private static final long PAGE_BYTES = 4096;
 
     private final String name;
     private final Path dir;
@@ -74,7 +73,7 @@ final class CgroupV2 implements ComputeCgroup {
         }
         CgroupFiles.write(dir.resolve("memory.high"), Long.toString(high(target)));
         long usage = memoryUsage().value();
-        long max = usage <= target ? target : roundUpToPage(usage + CgroupV1.FLOOR_MARGIN_BYTES);
+        long max = usage <= target ? target : CgroupFiles.roundUpToPage(usage + CgroupV1.FLOOR_MARGIN_BYTES);
         if (max < memoryLimit().value()) {
             CgroupFiles.write(dir.resolve("memory.max"), Long.toString(max));
         }
@@ -147,9 +146,5 @@ final class CgroupV2 implements ComputeCgroup {
 
     private static long high(long max) {
         return max - max / HIGH_HEADROOM_DIVISOR;
-    }
-
-    private static long roundUpToPage(long bytes) {
-        return (bytes + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
     }
 }
