@@ -65,7 +65,7 @@ public final class RestartPlanner {
                         + ", too soon to warm a replacement (" + text(lead) + "); next window opens "
                         + at(window, opening) + ", replacement starts at " + at(window, start));
             }
-            String open = window == null ? "no restart window" : "window open until " + at(window, closes);
+            String open = openText(window, closes);
             return startIfAllowed(input, now, head + open, "starting a replacement");
         }
         Instant opening = RestartWindows.nextOpening(window, now);
@@ -82,7 +82,7 @@ public final class RestartPlanner {
         boolean warm = input.replacement().state() == RestartInput.ReplacementState.WARM;
         if (RestartWindows.isOpen(window, now)) {
             Instant closes = RestartWindows.closesAt(window, now);
-            String open = window == null ? "no restart window" : "window open until " + at(window, closes);
+            String open = openText(window, closes);
             if (warm) {
                 return new RestartDecision.Switch(head + "replacement warm, " + open + "; switching to it");
             }
@@ -96,6 +96,14 @@ public final class RestartPlanner {
         }
         return new RestartDecision.Wait(opening, head + "replacement " + (warm ? "warm" : "warming") + ", window opens "
                 + at(window, opening) + " (in " + until(now, opening) + ")");
+    }
+
+    private static String openText(RestartWindow window, Instant closes) {
+        if (window == null) {
+            return "no restart window";
+        }
+        // Instant.MAX cannot be formatted in a zone: a window whose occurrences touch all week long has no end.
+        return closes.equals(Instant.MAX) ? "window open around the clock" : "window open until " + at(window, closes);
     }
 
     private static RestartDecision startIfAllowed(RestartInput input, Instant now, String situation, String action) {

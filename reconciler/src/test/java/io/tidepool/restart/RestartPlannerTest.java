@@ -111,6 +111,20 @@ class RestartPlannerTest {
         assertThat(RestartPlanner.decide(warm, utc("2024-01-14T00:10"))).isInstanceOf(RestartDecision.Switch.class);
     }
 
+    @Test
+    void aWindowOpenAroundTheClockSwitchesAndSaysSo() {
+        RestartWindow always = window(List.of(DayOfWeek.values()), "00:00", "PT24H", "Europe/Berlin");
+        RestartInput starting = new RestartInput(UPGRADE, always, RestartInput.Replacement.starting(berlin("2024-01-14T01:50")),
+                LEAD, 1, 2);
+        RestartInput warm = new RestartInput(UPGRADE, always, RestartInput.Replacement.warm(berlin("2024-01-14T01:50")),
+                LEAD, 1, 2);
+
+        assertThat(RestartPlanner.decide(starting, berlin("2024-01-14T01:55"))).isEqualTo(new RestartDecision.Wait(
+                berlin("2024-01-14T01:56"), "restart for postgres 15 -> 16: replacement warming, window open around the clock"));
+        assertThat(RestartPlanner.decide(warm, berlin("2024-01-14T02:00"))).isEqualTo(new RestartDecision.Switch(
+                "restart for postgres 15 -> 16: replacement warm, window open around the clock; switching to it"));
+    }
+
     @Property(tries = 1000)
     void neverSwitchesWhileTheWindowIsClosed(@ForAll("inputs") RestartInput input, @ForAll("instants") Instant now) {
         RestartDecision decision = RestartPlanner.decide(input, now);
