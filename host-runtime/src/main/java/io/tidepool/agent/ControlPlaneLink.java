@@ -1,6 +1,7 @@
 package io.tidepool.agent;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Host;
 import java.time.Instant;
@@ -29,6 +30,12 @@ public interface ControlPlaneLink {
 
     /** Says the host is alive, with the latest metrics of its running computes (by compute name). */
     void heartbeat(String host, Instant at, Map<String, ComputeMetrics> metrics);
+
+    /**
+     * Passes on a guest's call for memory at once, without waiting for the next heartbeat. May be
+     * called from any thread, while a round runs.
+     */
+    void requestUpscale(String compute, UpscaleRequest request);
 
     /** The control plane could not be reached. */
     final class UnreachableException extends RuntimeException {

@@ -3,6 +3,7 @@ package io.tidepool.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.quantity.MilliCpu;
@@ -93,6 +94,10 @@ class HostAgentTest {
 
         @Override
         public void heartbeat(String host, Instant at, Map<String, ComputeMetrics> metrics) {
+        }
+
+        @Override
+        public void requestUpscale(String compute, UpscaleRequest request) {
         }
     }
 }

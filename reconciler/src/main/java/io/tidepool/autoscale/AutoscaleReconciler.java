@@ -1,6 +1,7 @@
 package io.tidepool.autoscale;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
@@ -47,6 +48,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
     private final Map<String, GoalHistory> histories = new ConcurrentHashMap<>();
     private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
     private final Map<String, ScalingDecision> lastDecisions = new ConcurrentHashMap<>();
+    /** Each compute's latest call for memory not answered yet: soft state, the guest calls again if unanswered. */
+    private final Map<String, UpscaleRequest> requests = new ConcurrentHashMap<>();
     /** One per host that has had an upscale in this term: bounded by the hosts. */
     private final Map<String, Object> admissionLocks = new ConcurrentHashMap<>();
 
@@ -67,6 +70,11 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         }
     }
 
+    /** Keeps a guest's call for memory until a decision answers it; the caller then queues the compute. */
+    public void requestUpscale(String compute, UpscaleRequest request) {
+        requests.merge(compute, request, (held, newer) -> newer.at().isBefore(held.at()) ? held : newer);
+    }
+
     /** The latest decision about a compute, including holds, with its explanation (for describe). */
     public Optional<ScalingDecision> lastDecision(String compute) {
         return Optional.ofNullable(lastDecisions.get(compute));
@@ -79,6 +87,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             histories.remove(name);
             refusals.remove(name);
             lastDecisions.remove(name);
+            requests.remove(name);
             return Result.done();
         }
         Compute.Status observed = compute.status();
@@ -104,7 +113,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         GoalHistory history = histories.get(name);
         ScalingDecision decision;
         ScalingInput input = new ScalingInput(endpoint.spec().compute().minCu(), endpoint.spec().compute().maxCu(),
-                compute.spec().cu(), observed.cu(), history == null ? new GoalHistory(policy.stabilisationWindow(), now) : history, refusals.get(name));
+                compute.spec().cu(), observed.cu(), history == null ? new GoalHistory(policy.stabilisationWindow(), now) : history,
+                refusals.get(name), requests.get(name));
         if (history == null) {
             decision = Autoscaler.decide(policy, input, now);
         } else {
@@ -113,13 +123,20 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             }
         }
         lastDecisions.put(name, decision);
-        return switch (decision.direction()) {
+        Result result = switch (decision.direction()) {
             case HOLD -> Result.done();
             case DOWN -> write(new ResourceTxn()
                     .update(compute, resized(compute, decision.to()))
                     .update(endpoint, withDecision(endpoint, decision.from(), decision.to(), decision.explanation(), now)));
             case UP -> admitUpscale(compute, endpoint, decision, now);
         };
+        if (input.request() != null && (decision.reason() != ScalingDecision.Reason.PRESSURE || result.equals(Result.done()))) {
+            // Answered: granted (in full or as far as the host could), covered, at the maximum, or
+            // stale. A grant lost to a conflict keeps it for the retry. The guest calls again if
+            // the answer was not enough.
+            requests.remove(name, input.request());
+        }
+        return result;
     }
 
     /**

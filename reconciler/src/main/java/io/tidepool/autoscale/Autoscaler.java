@@ -4,6 +4,7 @@ import static io.tidepool.autoscale.ScalingDecision.down;
 import static io.tidepool.autoscale.ScalingDecision.hold;
 import static io.tidepool.autoscale.ScalingDecision.up;
 
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.quantity.DurationFormat;
 import io.tidepool.autoscale.ScalingDecision.Reason;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * compute and {@code now}. In order:
  * <ol>
  *   <li>a granted size outside [minCu, maxCu] moves to the bound it crossed, whatever else holds;</li>
+ *   <li>a fresh call for memory from the guest that the granted size does not cover grows it at
+ *       once, even with a resize in flight: to the memory asked for, and at least to twice the
+ *       size, so that a compute filling memory fast reaches room in few steps;</li>
  *   <li>while the host has not confirmed the granted size, hold: the resize is in flight;</li>
  *   <li>without a fresh sample, hold: never shrink blind;</li>
  *   <li>grow at once to the latest sample's goal, within the bounds, however many steps that is;</li>
@@ -42,6 +46,11 @@ public final class Autoscaler {
         if (input.applied() == null) {
             return hold(granted, Reason.IN_FLIGHT, "waiting for the host to report its first size");
         }
+        UpscaleRequest request = input.request();
+        if (request != null && request.neededBytes() > granted.memory().value()
+                && Duration.between(request.at(), now).compareTo(policy.metricsMaxAge()) <= 0) {
+            return answer(input, request);
+        }
         if (!input.applied().equals(granted)) {
             return hold(granted, Reason.IN_FLIGHT, "resize from " + input.applied() + " CU in flight");
         }
@@ -56,6 +65,19 @@ public final class Autoscaler {
                     + setting(policy.metricsMaxAge()) + ")");
         }
         return decideOnFreshGoal(policy, input, latest.get(), now);
+    }
+
+    private static ScalingDecision answer(ScalingInput input, UpscaleRequest request) {
+        Cu granted = input.granted();
+        long quarterBytes = Cu.MEMORY_BYTES_PER_CU / 4;
+        Cu asked = Cu.ofQuarters((request.neededBytes() + quarterBytes - 1) / quarterBytes);
+        Cu target = input.clamp(asked.max(granted.plus(granted)).max(granted.plus(Cu.QUARTER)));
+        String why = "the guest asks for " + (request.neededBytes() >> 20) + " MiB ("
+                + (request.reason().isEmpty() ? "memory pressure" : request.reason()) + ")";
+        if (target.compareTo(granted) <= 0) {
+            return hold(granted, Reason.AT_MAX, why + ", the maximum is " + input.maxCu() + " CU");
+        }
+        return up(granted, target, Reason.PRESSURE, why);
     }
 
     private static ScalingDecision decideOnFreshGoal(ScalingPolicy policy, ScalingInput input, Goal latest, Instant now) {

@@ -21,6 +21,8 @@ public record ScalingDecision(Direction direction, Cu from, Cu to, String explan
         MEMORY("memory"),
         /** The goal was driven by the cache working set. */
         CACHE("cache"),
+        /** The guest called for memory: its compute is about to run out. */
+        PRESSURE("memory-pressure"),
         /** The granted size is outside [minCu, maxCu], as after the operator changed the bounds. */
         BOUNDS("bounds"),
         /** The host has not yet confirmed the granted size. */

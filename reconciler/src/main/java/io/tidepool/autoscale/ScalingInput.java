@@ -1,5 +1,6 @@
 package io.tidepool.autoscale;
 
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import java.time.Instant;
 import java.util.Objects;
@@ -14,8 +15,10 @@ import java.util.Objects;
  *                      the first report
  * @param goals         the goals the leader has seen for the compute, read only
  * @param lastRefusalAt when the guest last refused a downscale, or null if never (as far as known)
+ * @param request       the guest's latest call for memory not yet answered, or null
  */
-public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt) {
+public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt,
+                           UpscaleRequest request) {
 
     public ScalingInput {
         Objects.requireNonNull(minCu, "minCu");
@@ -25,6 +28,10 @@ public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoa
         if (minCu.compareTo(maxCu) > 0) {
             throw new IllegalArgumentException("minCu " + minCu + " is above maxCu " + maxCu);
         }
+    }
+
+    public ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt) {
+        this(minCu, maxCu, granted, applied, goals, lastRefusalAt, null);
     }
 
     /** {@code cu} moved into [minCu, maxCu]. */

@@ -283,6 +283,10 @@ public final class ControlLoop implements AutoCloseable {
             autoscaler.record(compute, sample);
             autoscale.queue().add(compute);
         });
+        telemetry.onUpscaleRequest((compute, request) -> {
+            autoscaler.requestUpscale(compute, request);
+            autoscale.queue().add(compute);
+        });
         telemetry.onHeartbeat(host -> cache.hosts.get(host)
                 .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
                 .ifPresent(h -> health.queue().add(host)));

@@ -1,6 +1,7 @@
 package io.tidepool.telemetry;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class Telemetry {
     private final Map<String, Instant> lastActive = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, ComputeMetrics> onMetrics = (compute, metrics) -> { };
     private volatile Consumer<String> onHeartbeat = host -> { };
+    private volatile BiConsumer<String, UpscaleRequest> onUpscaleRequest = (compute, request) -> { };
 
     public Telemetry(Instant termStart) {
         this.termStart = termStart;
@@ -43,6 +45,15 @@ public final class Telemetry {
     /** Called for every heartbeat after it is recorded (host health looks again at a host not ready). */
     public void onHeartbeat(Consumer<String> listener) {
         onHeartbeat = listener;
+    }
+
+    /** Called for every guest's call for memory (the autoscaler answers it at once). */
+    public void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
+        onUpscaleRequest = listener;
+    }
+
+    public void upscaleRequested(String compute, UpscaleRequest request) {
+        onUpscaleRequest.accept(compute, request);
     }
 
     public void heartbeat(String host, Instant at) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.autoscale.ScalingDecision.Direction;
 import io.tidepool.autoscale.ScalingDecision.Reason;
@@ -69,6 +70,32 @@ class AutoscalerTest {
                 "hold at 2 CU: resize from 1 CU in flight");
         assertDecision(decide(input("0.25", "8", "2", null), at(60)), Direction.HOLD, "2", Reason.IN_FLIGHT,
                 "hold at 2 CU: waiting for the host to report its first size");
+    }
+
+    @Test
+    void answersTheGuestsCallForMemoryAtOnceWithAtLeastTwiceTheSizeEvenWithAResizeInFlight() {
+        sampleEvery10s(0, 60, 0.1, 0.1, 0);
+        UpscaleRequest small = new UpscaleRequest(at(60), 1280L << 20, "970 MiB in use of a 1024 MiB limit");
+        UpscaleRequest large = new UpscaleRequest(at(60), 5 * GIB, "tasks are waiting at the 2048 MiB limit");
+
+        assertDecision(decide(request(input("0.25", "2", "0.25", "0.25"), small), at(60)), Direction.UP, "0.5",
+                Reason.PRESSURE, "upscale 0.25 -> 0.5 CU: the guest asks for 1280 MiB (970 MiB in use of a 1024 MiB limit)");
+        assertDecision(decide(request(input("0.25", "4", "0.5", "0.25"), large), at(60)), Direction.UP, "1.25",
+                Reason.PRESSURE, "upscale 0.5 -> 1.25 CU: the guest asks for 5120 MiB (tasks are waiting at the 2048 MiB limit)");
+    }
+
+    @Test
+    void aCallForMemoryStopsAtTheMaximumAndIsIgnoredOnceCoveredOrStale() {
+        sampleEvery10s(0, 60, 0.1, 0.1, 0);
+        UpscaleRequest request = new UpscaleRequest(at(60), 6 * GIB, "");
+
+        assertDecision(decide(request(input("0.25", "1", "0.5", "0.5"), request), at(60)), Direction.UP, "1",
+                Reason.PRESSURE, "upscale 0.5 -> 1 CU: the guest asks for 6144 MiB (memory pressure)");
+        assertDecision(decide(request(input("0.25", "1", "1", "1"), request), at(60)), Direction.HOLD, "1",
+                Reason.AT_MAX, "hold at 1 CU: the guest asks for 6144 MiB (memory pressure), the maximum is 1 CU");
+        assertThat(decide(request(input("0.25", "4", "2", "2"), request), at(60)).reason()).isEqualTo(Reason.OBSERVING);
+        assertThat(decide(request(input("0.25", "4", "1", "1"), request), at(60).plusSeconds(31)).reason())
+                .isEqualTo(Reason.STALE_METRICS);
     }
 
     @Test
@@ -232,6 +259,11 @@ class AutoscalerTest {
 
     private ScalingInput input(String min, String max, String granted, String applied) {
         return new ScalingInput(cu(min), cu(max), cu(granted), applied == null ? null : cu(applied), history, null);
+    }
+
+    private static ScalingInput request(ScalingInput input, UpscaleRequest request) {
+        return new ScalingInput(input.minCu(), input.maxCu(), input.granted(), input.applied(), input.goals(),
+                input.lastRefusalAt(), request);
     }
 
     private static void assertDecision(ScalingDecision decision, Direction direction, String to, Reason reason,

@@ -2,6 +2,7 @@ package io.tidepool.sim;
 
 import io.tidepool.agent.ControlPlaneLink;
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.Kind;
@@ -143,6 +144,16 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
         telemetry.heartbeat(host, at);
         metrics.forEach((compute, sample) -> computes.get(compute)
                 .ifPresent(c -> telemetry.record(compute, c.spec().endpoint(), sample)));
+    }
+
+    @Override
+    public void requestUpscale(String compute, UpscaleRequest request) {
+        computes.get(compute).ifPresent(c -> reachable(c.spec().host()));
+        Telemetry telemetry = leaderTelemetry.get();
+        if (telemetry == null) {
+            throw new UnreachableException("no leader");
+        }
+        telemetry.upscaleRequested(compute, request);
     }
 
     @Override
