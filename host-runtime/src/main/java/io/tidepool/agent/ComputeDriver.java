@@ -1,11 +1,13 @@
 package io.tidepool.agent;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * What runs computes on one host: the sim driver, and the process driver of real Postgres in
@@ -28,6 +30,13 @@ public interface ComputeDriver {
 
     /** What the driver sees of a compute now; empty when it does not run it. */
     Optional<Observed> observe(String compute, Instant now);
+
+    /**
+     * Where guests' calls for memory go, the moment they are made (from the driver's own threads).
+     * Drivers without guests never call it.
+     */
+    default void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
+    }
 
     /** The compute's latest metrics, as its guest agent measures them. */
     Optional<ComputeMetrics> metrics(String compute, Instant now);

@@ -1,6 +1,7 @@
 package io.tidepool.agent;
 
 import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Condition;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent of one host: registers it, heartbeats with its computes' metrics, runs exactly the
@@ -28,6 +31,7 @@ import java.util.Set;
  */
 public final class HostAgent {
     public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
+    private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
 
     private final Host host;
     private final ControlPlaneLink link;
@@ -51,6 +55,18 @@ public final class HostAgent {
         this.link = link;
         this.driver = driver;
         this.lease = lease;
+        driver.onUpscaleRequest(this::passOn);
+    }
+
+    /** A guest's call for memory goes to the control plane at once, from the thread it came on. */
+    private void passOn(String compute, UpscaleRequest request) {
+        try {
+            link.requestUpscale(compute, request);
+        } catch (ControlPlaneLink.UnreachableException e) {
+            log.debug("{}: the call for memory of {} was not passed on: {}", host.name(), compute, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: passing on the call for memory of {} failed", host.name(), compute, e);
+        }
     }
 
     public String name() {
@@ -89,6 +105,24 @@ public final class HostAgent {
                 incarnations.clear();
                 fenced = true;
             }
+            return;
+        }
+        converge(assigned, now);
+    }
+
+    /**
+     * Converges the computes to what the store assigns now, between rounds: what a change to a
+     * compute (a granted upscale) calls for at once rather than at the next round. Nothing while the
+     * agent has not registered yet or is fenced: its round decides those.
+     */
+    public void converge(Instant now) {
+        if (!registered || fenced) {
+            return;
+        }
+        List<Compute> assigned;
+        try {
+            assigned = link.assigned(host.name());
+        } catch (ControlPlaneLink.UnreachableException e) {
             return;
         }
         converge(assigned, now);

@@ -4,10 +4,11 @@ import io.tidepool.agent.ComputeDriver;
 import io.tidepool.api.agent.ComputeMetrics;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
+import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.guest.DownscaleCheck;
+import io.tidepool.guest.GuestAgent;
 import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.guest.cgroup.ComputeCgroup;
-import io.tidepool.guest.metrics.CgroupSampler;
 import io.tidepool.postgres.OsUser;
 import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.postgres.PostgresServer;
@@ -19,6 +20,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,21 +46,42 @@ import org.slf4j.LoggerFactory;
  * again. Without cgroups it still runs Postgres, and {@link #limitsEnforced()} says that sizes are
  * then only settings.
  *
+ * <p>Beside each running compute with a cgroup runs its {@link GuestAgent}, in this process,
+ * connected over the host's guest socket: it calls for memory the moment the compute runs short
+ * (passed straight to {@link #onUpscaleRequest}'s listener), answers downscale requests, and sends
+ * the metrics {@link #metrics} reports. Without guest agents, as without a guest agent in a VM,
+ * no metrics reach the autoscaler (sizes hold), downscales are checked here, and nothing catches
+ * memory pressure before the kernel's OOM killer does.
+ *
  * <p>Data lives per endpoint under the data root ({@code endpoints/NAME/pgdata}) and stays when a
  * compute stops, so the endpoint's next compute on a host sharing that root finds it. Postgres' own
  * lock on the directory keeps two postmasters off it.
  */
 public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long READY_POLL_NANOS = Duration.ofMillis(50).toNanos();
 
     /**
      * @param dataRoot     where endpoints' data directories, sockets and logs go
      * @param cgroups      where computes' cgroups go; empty to run without limits
      * @param readyTimeout how long a start may take before the compute is reported Failed
+     * @param guests       how guest agents watch computes; empty to run none (limits still apply)
      */
-    public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
+    public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
+                           Optional<GuestAgent.Settings> guests) {
+        public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
+            this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT));
+        }
+
+        /** The same without guest agents: the kernel's OOM killer meets memory pressure unaided. */
+        public Settings withoutGuestAgents() {
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty());
+        }
     }
+
+    /** How long a guest has to answer a downscale request before it counts as refused. */
+    static final Duration DOWNSCALE_ANSWER_TIMEOUT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final OsUser user;
@@ -64,6 +89,9 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     /** Looking for a version runs its postgres --version: once per version, not per start. */
     private final Map<String, PostgresBinaries> binariesByVersion = new ConcurrentHashMap<>();
+    /** Present when guest agents run: computes need cgroups for them. */
+    private final Optional<GuestConnections> guests;
+    private volatile BiConsumer<String, UpscaleRequest> upscaleListener = (compute, request) -> { };
 
     public ProcessDriver(Settings settings) throws IOException, InterruptedException {
         this.settings = settings;
@@ -73,12 +101,34 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         if (settings.cgroups().isPresent()) {
             settings.cgroups().get().prepare();
         }
+        if (settings.cgroups().isPresent() && settings.guests().isPresent()) {
+            // Several drivers may share a data root (hosts on one machine): each has its own socket.
+            Path socket = settings.dataRoot().resolve("sockets").resolve("guests-" + Long.toHexString(RANDOM.nextLong()) + ".sock");
+            this.guests = Optional.of(new GuestConnections(socket, (compute, request) -> upscaleListener.accept(compute, request)));
+        } else {
+            this.guests = Optional.empty();
+        }
         AtomicInteger threads = new AtomicInteger();
         this.lifecycle = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "compute-start-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    @Override
+    public void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
+        upscaleListener = listener;
+    }
+
+    /** Whether guest agents watch the computes. */
+    public boolean guestAgentsRun() {
+        return guests.isPresent();
+    }
+
+    /** The compute's guest agent, while it runs. */
+    public Optional<GuestAgent> guestAgent(String name) {
+        return Optional.ofNullable(instances.get(name)).map(i -> i.guest);
     }
 
     /** Whether sizes are enforced by cgroups, or only settings. */
@@ -119,6 +169,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
         synchronized (instance) {
             instance.stopped = true;
+            instance.stopGuest();
             try {
                 instance.server.stop();
                 instance.removeCgroup();
@@ -141,6 +192,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         if (instance == null) {
             return Optional.empty();
         }
+        guests.ifPresent(g -> g.checkHealth(name));
         if (instance.phase == Compute.Phase.Running && !instance.server.alive()) {
             log.warn("the postmaster of {} exited; starting it again", name);
             instance.phase = Compute.Phase.Starting;
@@ -151,17 +203,14 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
                 instance.phase == Compute.Phase.Running));
     }
 
+    /** What the compute's guest agent last sent: without guest agents, nothing (the autoscaler then holds sizes). */
     @Override
     public Optional<ComputeMetrics> metrics(String name, Instant now) {
         Instance instance = instances.get(name);
-        if (instance == null || instance.phase != Compute.Phase.Running || instance.sampler.isEmpty()) {
+        if (instance == null || instance.phase != Compute.Phase.Running) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(instance.sampler.get().sample(now));
-        } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
-        }
+        return guests.flatMap(g -> g.latestMetrics(name));
     }
 
     /** Times the postmaster of {@code name} had to be started again after it exited. */
@@ -187,6 +236,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             stop(name, Instant.now());
         }
         lifecycle.shutdownNow();
+        guests.ifPresent(GuestConnections::close);
     }
 
     private PostgresServer server(Compute compute) {
@@ -236,6 +286,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             }
             synchronized (instance) {
                 instance.server.alterSystem(SizedSettings.of(instance.cu));
+                instance.startGuest();
                 instance.phase = Compute.Phase.Running;
             }
         } catch (IOException | SQLException | RuntimeException e) {
@@ -259,7 +310,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         final Compute compute;
         final PostgresServer server;
         final Optional<ComputeCgroup> cgroup;
-        final Optional<CgroupSampler> sampler;
+        volatile GuestAgent guest;
         volatile Compute.Phase phase = Compute.Phase.Starting;
         volatile Cu cu;
         volatile int restarts;
@@ -269,7 +320,6 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             this.compute = compute;
             this.server = server;
             this.cgroup = cgroup;
-            this.sampler = cgroup.map(CgroupSampler::new);
             this.cu = compute.spec().cu();
         }
 
@@ -310,7 +360,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             if (cgroup.isPresent()) {
                 ComputeCgroup group = cgroup.get();
                 if (down) {
-                    Optional<String> refusal = DownscaleCheck.refusal(group.memoryBreakdown().unreclaimable(), target);
+                    Optional<String> refusal = downscaleRefusal(group, target);
                     if (refusal.isPresent()) {
                         return new ResizeOutcome(cu, true, refusal.get());
                     }
@@ -321,11 +371,42 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
                     return new ResizeOutcome(cu, true, String.format("memory stopped at %d MiB, above %s CU: %d MiB cannot be reclaimed",
                             memory.applied().value() >> 20, target, memory.usage().value() >> 20));
                 }
+                if (!down) {
+                    guests.ifPresent(g -> g.notifyUpscale(compute.name(), memory.applied().value()));
+                }
                 group.limitCpu(target.cpu());
             }
             server.alterSystem(SizedSettings.of(target));
             cu = target;
             return new ResizeOutcome(target, false, "resized to " + target + " CU");
+        }
+
+        /** The guest's answer when one runs; otherwise the same check, made here. */
+        private Optional<String> downscaleRefusal(ComputeCgroup group, Cu target) throws IOException {
+            if (guests.isEmpty()) {
+                return DownscaleCheck.refusal(group.memoryBreakdown().unreclaimable(), target);
+            }
+            try {
+                return guests.get().askDownscale(compute.name(), target, DOWNSCALE_ANSWER_TIMEOUT);
+            } catch (GuestConnections.GuestUnavailableException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+
+        void startGuest() {
+            if (guest == null && guests.isPresent() && cgroup.isPresent()) {
+                String token = guests.get().admit(compute.name());
+                guest = new GuestAgent(compute.name(), token, cgroup.get(), guests.get().socket(),
+                        settings.guests().orElseThrow(), Clock.systemUTC()).start();
+            }
+        }
+
+        void stopGuest() {
+            if (guest != null) {
+                guest.close();
+                guest = null;
+            }
+            guests.ifPresent(g -> g.forget(compute.name()));
         }
 
         void removeCgroup() throws IOException, InterruptedException {

@@ -58,6 +58,10 @@ public final class ControlLoop implements AutoCloseable {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5), 2,
                 ScalingPolicy.DEFAULT, MigrationSettings.DEFAULT, RestartSettings.DEFAULT, BufferReconciler.Settings.DEFAULT);
 
+        public Settings withScaling(ScalingPolicy newScaling) {
+            return new Settings(grace, resyncInterval, workersPerController, newScaling, migrations, restarts, buffer);
+        }
+
         public Settings withRestarts(RestartSettings newRestarts) {
             return new Settings(grace, resyncInterval, workersPerController, scaling, migrations, newRestarts, buffer);
         }

@@ -49,9 +49,20 @@ public final class InProcessLink implements ControlPlaneLink, AutoCloseable {
 
     /** Applies the compute changes the store has made since the last call. */
     public void pump() throws InterruptedException {
-        while (computes.pump(Duration.ZERO) > 0) {
-            // keep applying until the watch has nothing more right now
+        pump(Duration.ZERO);
+    }
+
+    /**
+     * Applies the compute changes the store has made since the last call, waiting up to
+     * {@code wait} for the first; returns how many computes changed.
+     */
+    public int pump(Duration wait) throws InterruptedException {
+        int changed = computes.pump(wait);
+        int more;
+        while ((more = computes.pump(Duration.ZERO)) > 0) {
+            changed += more;
         }
+        return changed;
     }
 
     /**

@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host agents that {@code tidepool up} runs in its own process, named {@code <cell>-host-1..N}.
- * One thread steps them all on a real-time timer: it brings the link's view of the computes up to
- * date, then gives each agent its round. Agents are not thread-safe, and one thread keeps their
- * rounds in order and their reports from racing each other.
+ * One thread steps them all: it follows the computes in the store, gives each agent its round every
+ * step interval, and between rounds has every agent converge as soon as a compute changes, so that
+ * a granted upscale reaches its cgroup in milliseconds. Agents are not thread-safe, and one thread
+ * keeps their rounds in order and their reports from racing each other.
  */
 public final class LocalHosts implements AutoCloseable {
     public static final int MAX_HOSTS = 64;
@@ -56,16 +55,16 @@ public final class LocalHosts implements AutoCloseable {
     private final InProcessLink link;
     private final List<HostAgent> agents;
     private final Clock clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "local-hosts");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Duration stepInterval;
+    private final Thread stepper = new Thread(this::run, "local-hosts");
+    private volatile boolean closed;
 
-    private LocalHosts(InProcessLink link, List<HostAgent> agents, Clock clock) {
+    private LocalHosts(InProcessLink link, List<HostAgent> agents, Clock clock, Duration stepInterval) {
         this.link = link;
         this.agents = agents;
         this.clock = clock;
+        this.stepInterval = stepInterval;
+        stepper.setDaemon(true);
     }
 
     /**
@@ -84,9 +83,8 @@ public final class LocalHosts implements AutoCloseable {
                     new Host.Spec(settings.cell(), settings.shape(), false), null);
             agents.add(new HostAgent(host, link, drivers.apply(name), settings.lease()));
         }
-        LocalHosts hosts = new LocalHosts(link, List.copyOf(agents), clock);
-        long intervalMs = settings.stepInterval().toMillis();
-        hosts.timer.scheduleWithFixedDelay(hosts::round, 0, intervalMs, TimeUnit.MILLISECONDS);
+        LocalHosts hosts = new LocalHosts(link, List.copyOf(agents), clock, settings.stepInterval());
+        hosts.stepper.start();
         return hosts;
     }
 
@@ -98,8 +96,33 @@ public final class LocalHosts implements AutoCloseable {
         return agents.stream().map(HostAgent::name).toList();
     }
 
+    private void run() {
+        long nextRound = System.nanoTime();
+        while (!closed) {
+            long wait = nextRound - System.nanoTime();
+            int changed;
+            try {
+                changed = wait > 0 ? link.pump(Duration.ofNanos(wait)) : 0;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("local hosts: cannot follow the computes in the store: {}", e.toString());
+                changed = 0;
+                nextRound = System.nanoTime();
+            }
+            if (closed) {
+                return;
+            }
+            if (System.nanoTime() - nextRound >= 0) {
+                round();
+                nextRound = System.nanoTime() + stepInterval.toNanos();
+            } else if (changed > 0) {
+                forEachAgent(agent -> agent.converge(clock.instant()));
+            }
+        }
+    }
+
     private void round() {
-        // A task that throws is never run again by the timer: nothing may escape a round.
         try {
             link.pump();
         } catch (InterruptedException e) {
@@ -109,9 +132,14 @@ public final class LocalHosts implements AutoCloseable {
             log.warn("local hosts: cannot follow the computes in the store: {}", e.toString());
         }
         Instant now = clock.instant();
+        forEachAgent(agent -> agent.step(now));
+    }
+
+    /** Nothing may escape an agent's turn: the others still get theirs, and the thread goes on. */
+    private void forEachAgent(Consumer<HostAgent> turn) {
         for (HostAgent agent : agents) {
             try {
-                agent.step(now);
+                turn.accept(agent);
             } catch (ControlPlaneLink.UnreachableException e) {
                 log.debug("{}: {}", agent.name(), e.getMessage());
             } catch (RuntimeException e) {
@@ -122,10 +150,12 @@ public final class LocalHosts implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdown();
+        closed = true;
         try {
-            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-                timer.shutdownNow();
+            stepper.join(Duration.ofSeconds(10).toMillis());
+            if (stepper.isAlive()) {
+                stepper.interrupt();
+                stepper.join(Duration.ofSeconds(10).toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -111,6 +111,11 @@ final class CgroupV1 implements ComputeCgroup {
     }
 
     @Override
+    public Path memoryLimitFile() {
+        return memory.resolve("memory.limit_in_bytes");
+    }
+
+    @Override
     public Path memoryStatFile() {
         return memory.resolve("memory.stat");
     }
@@ -127,18 +132,24 @@ final class CgroupV1 implements ComputeCgroup {
         return CgroupFiles.readLong(cpuacct.resolve("cpuacct.usage"));
     }
 
-    /**
-     * Disables the OOM killer for the cgroup: a task that reaches the limit waits there (in the
-     * kernel) instead of being killed, until the limit is raised. Only page faults wait; a charge
-     * made inside the kernel with nothing to reclaim still fails.
-     */
-    void holdTasksAtLimit(boolean hold) throws IOException {
+    @Override
+    public boolean canHoldAtLimit() {
+        return true;
+    }
+
+    @Override
+    public void holdTasksAtLimit(boolean hold) throws IOException {
         CgroupFiles.write(memory.resolve("memory.oom_control"), hold ? "1" : "0");
     }
 
-    /** Whether tasks are waiting at the limit now (only while the OOM killer is disabled). */
-    boolean underOom() throws IOException {
+    @Override
+    public boolean underOom() throws IOException {
         return CgroupFiles.readKey(memory.resolve("memory.oom_control"), "under_oom") == 1;
+    }
+
+    @Override
+    public long oomKills() throws IOException {
+        return CgroupFiles.readKey(memory.resolve("memory.oom_control"), "oom_kill");
     }
 
     @Override

@@ -100,6 +100,11 @@ final class CgroupV2 implements ComputeCgroup {
     }
 
     @Override
+    public Path memoryLimitFile() {
+        return dir.resolve("memory.max");
+    }
+
+    @Override
     public Path memoryStatFile() {
         return dir.resolve("memory.stat");
     }
@@ -114,6 +119,26 @@ final class CgroupV2 implements ComputeCgroup {
     @Override
     public long cpuUsageNanos() throws IOException {
         return CgroupFiles.readKey(dir.resolve("cpu.stat"), "usage_usec") * 1_000;
+    }
+
+    @Override
+    public boolean canHoldAtLimit() {
+        return false;
+    }
+
+    @Override
+    public void holdTasksAtLimit(boolean hold) {
+        throw new UnsupportedOperationException("cgroup v2 has no oom_kill_disable: memory.high throttles tasks instead");
+    }
+
+    @Override
+    public boolean underOom() {
+        return false;
+    }
+
+    @Override
+    public long oomKills() throws IOException {
+        return CgroupFiles.readKey(dir.resolve("memory.events"), "oom_kill");
     }
 
     @Override

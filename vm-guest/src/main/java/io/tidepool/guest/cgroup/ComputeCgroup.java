@@ -50,6 +50,9 @@ public interface ComputeCgroup {
     /** The file a reader polls for {@link #memoryUsage()}, kept open. */
     Path memoryUsageFile();
 
+    /** The file a reader polls for {@link #memoryLimit()}, kept open. */
+    Path memoryLimitFile();
+
     /** The file with the memory breakdown (anon, file, active_file, shmem). */
     Path memoryStatFile();
 
@@ -58,6 +61,28 @@ public interface ComputeCgroup {
 
     /** CPU time used by the cgroup since it was made, in nanoseconds. */
     long cpuUsageNanos() throws IOException;
+
+    /**
+     * Whether tasks that reach the memory limit can be made to wait there for a raise instead of
+     * being killed: v1's {@code oom_kill_disable}. On v2, {@code memory.high} throttles them below
+     * the limit instead, and the guest can only freeze.
+     */
+    boolean canHoldAtLimit();
+
+    /**
+     * Makes tasks that reach the limit wait there (in the kernel) until it is raised (true), or
+     * lets the kernel's OOM killer act (false). Only page faults wait; a charge made inside the
+     * kernel with nothing to reclaim still fails.
+     *
+     * @throws UnsupportedOperationException when {@link #canHoldAtLimit()} is false
+     */
+    void holdTasksAtLimit(boolean hold) throws IOException;
+
+    /** Whether tasks are waiting at the limit now (only while they are held there). */
+    boolean underOom() throws IOException;
+
+    /** How many processes the kernel's OOM killer has killed in this cgroup; -1 when the kernel does not count them. */
+    long oomKills() throws IOException;
 
     /** Stops every process of the cgroup where it is, and returns once they are stopped. */
     void freeze() throws IOException;

@@ -14,8 +14,8 @@ public final class LoadAverage {
     private double value;
     private Instant last;
 
-    /** Takes a count of runnable tasks seen at {@code at}; returns the average after it. */
-    public double add(Instant at, int runnable) {
+    /** Takes a count of runnable tasks (or CPUs busy) seen at {@code at}; returns the average after it. */
+    public double add(Instant at, double runnable) {
         if (last == null) {
             value = runnable;
         } else if (at.isAfter(last)) {
