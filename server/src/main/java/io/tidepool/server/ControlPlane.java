@@ -52,9 +52,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * @param peers every member of the store's Raft group, this node included
+     * @param peers       every member of the store's Raft group, this node included
+     * @param controllers how the controllers behave while this node leads
      */
-    public record Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort) {
+    public record Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort,
+                         ControlLoop.Settings controllers) {
+        public Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort) {
+            this(nodeId, dataDir, peers, httpHost, httpPort, ControlLoop.Settings.DEFAULT);
+        }
     }
 
     public static ControlPlane start(Config config) throws IOException {
@@ -74,7 +79,7 @@ public final class ControlPlane implements AutoCloseable {
             TokenRegistry tokens = new TokenRegistry(store, clock);
             ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
             ServerMetrics metrics = new ServerMetrics(store);
-            terms = new LeaderTerms(store, clock);
+            terms = new LeaderTerms(store, clock, config.controllers());
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
                     store, applier, tokens, metrics, terms::current));
             ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, adminToken);
@@ -98,9 +103,9 @@ public final class ControlPlane implements AutoCloseable {
         private final AtomicReference<ControlLoop> current = new AtomicReference<>();
         private final LeaderGate gate;
 
-        LeaderTerms(Store store, Clock clock) {
+        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings) {
             gate = new LeaderGate(store.leadership(), () -> {
-                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), ControlLoop.Settings.DEFAULT);
+                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings);
                 loop.start();
                 current.set(loop);
                 return () -> {

@@ -2,10 +2,12 @@ package io.tidepool.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidepool.agent.ComputeDriver;
 import io.tidepool.api.codec.ResourceJson;
 import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.HostShape;
+import io.tidepool.control.ControlLoop;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.server.hosts.LocalHosts;
@@ -53,21 +55,32 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Starts the control plane, applies {@link #CELL}, then starts {@code hostCount} agents in it. */
     public static LocalFleet start(Path dataDir, int hostCount, Function<String, Workload> workloads) throws IOException {
+        return start(dataDir, ControlLoop.Settings.DEFAULT,
+                new LocalHosts.Settings("local", hostCount, HOST_SHAPE, STEP, LocalHosts.Settings.LEASE),
+                host -> new SimDriver(host, workloads, START_DELAY));
+    }
+
+    /** Starts the control plane with these controllers, applies {@link #CELL}, then the hosts on these drivers. */
+    public static LocalFleet start(Path dataDir, ControlLoop.Settings controllers, LocalHosts.Settings hostSettings,
+                                   Function<String, ComputeDriver> drivers) throws IOException {
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config("n1", dataDir,
-                List.of(new Peer("n1", "127.0.0.1:" + LoopbackPort.free())), "127.0.0.1", 0));
+                List.of(new Peer("n1", "127.0.0.1:" + LoopbackPort.free())), "127.0.0.1", 0, controllers));
         try {
             var created = plane.applier().apply(List.of(new ManifestFile("cell.yaml", CELL)), false);
             if (!created.errors().isEmpty()) {
                 throw new IllegalStateException(created.errors().get(0).format());
             }
-            LocalHosts hosts = LocalHosts.start(plane.store(), plane::leaderTelemetry,
-                    new LocalHosts.Settings("local", hostCount, HOST_SHAPE, STEP, LocalHosts.Settings.LEASE),
-                    host -> new SimDriver(host, workloads, START_DELAY), Clock.systemUTC());
+            LocalHosts hosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, hostSettings, drivers, Clock.systemUTC());
             return new LocalFleet(plane, hosts);
         } catch (RuntimeException e) {
             plane.close();
             throw e;
         }
+    }
+
+    /** How often the agents of a test fleet step: faster than {@code up}'s, so tests wait less. */
+    public static Duration step() {
+        return STEP;
     }
 
     public ControlPlane plane() {
