@@ -27,9 +27,9 @@ import java.util.Set;
  * starting elsewhere. Back in contact, it runs again only what the store still assigns to it.
  */
 public final class HostAgent {
-    public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
     /** Compute: the driver cannot run it here, and says why. */
     public static final String CANNOT_RUN = "CannotRun";
+    public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
 
     private final Host host;
     private final ControlPlaneLink link;

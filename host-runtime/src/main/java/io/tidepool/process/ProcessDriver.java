@@ -175,9 +175,13 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     @Override
     public Optional<Observed> observe(String name, Instant now) {
+        PreparedReplacement prepared = replacements.get(name);
+        if (prepared != null) {
+            return Optional.of(prepared.observed());
+        }
         Instance instance = instances.get(name);
         if (instance == null) {
-            return Optional.ofNullable(replacements.get(name)).map(PreparedReplacement::observed);
+            return Optional.empty();
         }
         if (instance.phase == Compute.Phase.Running && !instance.server.alive()) {
             log.warn("the postmaster of {} exited; starting it again", name);

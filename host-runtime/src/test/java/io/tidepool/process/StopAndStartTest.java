@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidepool.agent.ComputeDriver;
+import io.tidepool.agent.ControlPlaneLink;
+import io.tidepool.agent.HostAgent;
+import io.tidepool.api.agent.ComputeMetrics;
+import io.tidepool.api.agent.UpscaleRequest;
+import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.guest.cgroup.CgroupLayout;
 import io.tidepool.guest.cgroup.CgroupTree;
@@ -20,6 +28,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,6 +116,25 @@ class StopAndStartTest {
         assertThat(driver.running()).isEmpty();
     }
 
+    @Test
+    void itsAgentReportsOnceWhyAReplacementCannotRunHere() {
+        List<Compute.Status> reports = new ArrayList<>();
+        HostAgent agent = new HostAgent(new Host(ObjectMeta.named("h1"), new Host.Spec("c1",
+                new HostShape(MilliCpu.ofCpus(2), Bytes.ofGibibytes(8)), false), null),
+                new OneComputeLink(compute("blog-2", Compute.Role.replacement, "blog"), reports), driver, Duration.ofSeconds(20));
+
+        agent.step(NOW);
+        agent.step(NOW.plusSeconds(1));
+
+        assertThat(reports).singleElement().satisfies(status -> {
+            assertThat(status.phase()).isEqualTo(Compute.Phase.Failed);
+            assertThat(status.conditions()).singleElement().satisfies(condition -> {
+                assertThat(condition.type()).isEqualTo(HostAgent.CANNOT_RUN);
+                assertThat(condition.message()).contains("data of endpoint blog is not reachable from this host");
+            });
+        });
+    }
+
     private void awaitRunning(String name) {
         Await.until(WAIT, name + " running", () -> driver.observe(name, NOW)
                 .map(o -> {
@@ -128,6 +157,31 @@ class StopAndStartTest {
              Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
+        }
+    }
+
+    /** The control plane of one compute, which keeps what the agent reports of it. */
+    private record OneComputeLink(Compute compute, List<Compute.Status> reports) implements ControlPlaneLink {
+        @Override
+        public void register(Host host) {
+        }
+
+        @Override
+        public List<Compute> assigned(String host) {
+            return List.of(compute.withStatus(reports.isEmpty() ? null : reports.get(reports.size() - 1)));
+        }
+
+        @Override
+        public boolean report(String name, Compute.Status status) {
+            return reports.add(status);
+        }
+
+        @Override
+        public void heartbeat(String host, Instant at, Map<String, ComputeMetrics> metrics) {
+        }
+
+        @Override
+        public void requestUpscale(String name, UpscaleRequest request) {
         }
     }
 
