@@ -19,6 +19,15 @@ public interface ComputeDriver {
     /** Starts the compute at its spec's size; a no-op when it runs already. */
     void start(Compute compute, Instant now);
 
+    /**
+     * The compute as the store has it now, each round the driver runs it: what a driver must do
+     * when a compute's role changes happens here (the process driver starts a promoted
+     * replacement's Postgres). Idempotent. By default nothing: a compute that runs serves in
+     * whatever role it is given.
+     */
+    default void follow(Compute compute, Instant now) {
+    }
+
     /** Resizes a running compute: upscales are applied, downscales first asked of the guest. */
     ResizeOutcome resize(String compute, Cu target, Instant now);
 
@@ -41,7 +50,15 @@ public interface ComputeDriver {
     /** The compute's latest metrics, as its guest agent measures them. */
     Optional<ComputeMetrics> metrics(String compute, Instant now);
 
-    record Observed(Compute.Phase phase, Cu cu, String address, boolean warm) {
+    /**
+     * @param warm    whether the compute is ready to take over its endpoint (what that takes is
+     *                the driver's to say)
+     * @param failure why a Failed compute cannot run, when the driver knows; else null
+     */
+    record Observed(Compute.Phase phase, Cu cu, String address, boolean warm, String failure) {
+        public Observed(Compute.Phase phase, Cu cu, String address, boolean warm) {
+            this(phase, cu, address, warm, null);
+        }
     }
 
     /** @param applied the size the compute has after the attempt */

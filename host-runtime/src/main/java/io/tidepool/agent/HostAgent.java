@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * starting elsewhere. Back in contact, it runs again only what the store still assigns to it.
  */
 public final class HostAgent {
+    /** Compute: the driver cannot run it here, and says why. */
+    public static final String CANNOT_RUN = "CannotRun";
     public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
 
@@ -40,6 +42,8 @@ public final class HostAgent {
     private final Map<String, Compute.Status> reported = new HashMap<>();
     private final Map<String, Condition> refusals = new HashMap<>();
     private final Map<String, Cu> refusedTargets = new HashMap<>();
+    /** Kept while the driver gives the same reason, so that its time is when it was first seen. */
+    private final Map<String, Condition> failures = new HashMap<>();
     /**
      * The create revision of the compute object each running compute was started for. A name can
      * come back as a new object (a replacement deleted and placed again under the same epoch):
@@ -103,6 +107,7 @@ public final class HostAgent {
                 }
                 reported.clear();
                 incarnations.clear();
+                failures.clear();
                 fenced = true;
             }
             return;
@@ -148,7 +153,9 @@ public final class HostAgent {
                 fence(compute, now);
                 continue;
             }
-            if (!driver.running().contains(compute.name())) {
+            if (driver.running().contains(compute.name())) {
+                driver.follow(compute, now);
+            } else {
                 driver.start(compute, now);
             }
             Optional<ComputeDriver.Observed> observed = driver.observe(compute.name(), now);
@@ -168,6 +175,7 @@ public final class HostAgent {
         }
         reported.keySet().retainAll(wanted);
         incarnations.keySet().retainAll(wanted);
+        failures.keySet().retainAll(wanted);
     }
 
     /** Stops the compute if it runs and drops what the agent knew of it. */
@@ -178,6 +186,7 @@ public final class HostAgent {
         reported.remove(compute);
         refusals.remove(compute);
         refusedTargets.remove(compute);
+        failures.remove(compute);
     }
 
     /** A fenced former primary stops before its replacement is promoted; saying so is what lets the switch go on. */
@@ -215,6 +224,13 @@ public final class HostAgent {
         Condition refusal = refusals.get(compute.name());
         if (refusal != null) {
             conditions.add(refusal);
+        }
+        if (observed.failure() == null) {
+            failures.remove(compute.name());
+        } else {
+            conditions.add(failures.compute(compute.name(), (name, known) -> known != null
+                    && known.message().equals(observed.failure()) ? known
+                    : new Condition(CANNOT_RUN, Condition.Status.True, "DriverRefused", observed.failure(), now)));
         }
         Compute.Status status = new Compute.Status(observed.phase(), observed.cu(), observed.address(),
                 observed.warm(), conditions);

@@ -58,14 +58,7 @@ public final class PostgresServer {
         if (initialized()) {
             return;
         }
-        for (Path dir : List.of(config.dataDir(), config.socketDir())) {
-            // Only the leaf is the user's own and closed to others; the directories above stay passable.
-            Files.createDirectories(dir.getParent());
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            config.user().own(dir);
-        }
+        makeOwnDirectory(config.dataDir());
         Commands.run(config.user().command(List.of(config.binaries().initdb().toString(), "-D", config.dataDir().toString(),
                 "-U", SUPERUSER, "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--no-locale")));
         Files.writeString(config.dataDir().resolve("postgresql.conf"),
@@ -93,6 +86,8 @@ public final class PostgresServer {
         if (alive()) {
             return;
         }
+        // Per server, not per data directory: the endpoint's next compute finds the data but not its sockets.
+        makeOwnDirectory(config.socketDir());
         List<String> postgres = new ArrayList<>(List.of(config.binaries().postgres().toString(),
                 "-D", config.dataDir().toString(),
                 "-c", "port=" + config.port(),
@@ -174,6 +169,15 @@ public final class PostgresServer {
         if (!postmaster.waitFor(5, TimeUnit.SECONDS)) {
             postmaster.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Only the leaf is the user's own and closed to others; the directories above stay passable. */
+    private void makeOwnDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        config.user().own(dir);
     }
 
     private void signal(String name) throws IOException, InterruptedException {

@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>Data lives per endpoint under the data root ({@code endpoints/NAME/pgdata}) and stays when a
  * compute stops, so the endpoint's next compute on a host sharing that root finds it. Postgres' own
  * lock on the directory keeps two postmasters off it.
+ *
+ * <p>Moves and planned restarts are stop and start: a replacement is only prepared
+ * ({@link PreparedReplacement}; Running and warm then mean ready to take over), and its Postgres
+ * starts on the endpoint's data when the store promotes it, once the old primary has stopped.
  */
 public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
@@ -87,6 +92,8 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private final OsUser user;
     private final ExecutorService lifecycle;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    /** Replacements waiting for their promotion; never in {@link #instances} at the same time. */
+    private final Map<String, PreparedReplacement> replacements = new ConcurrentHashMap<>();
     /** Looking for a version runs its postgres --version: once per version, not per start. */
     private final Map<String, PostgresBinaries> binariesByVersion = new ConcurrentHashMap<>();
     /** Present when guest agents run: computes need cgroups for them. */
@@ -138,15 +145,43 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     @Override
     public void start(Compute compute, Instant now) {
-        instances.computeIfAbsent(compute.name(), name -> {
-            Instance instance = new Instance(compute, server(compute), settings.cgroups().map(tree -> tree.compute(name)));
-            lifecycle.submit(() -> boot(instance));
-            return instance;
+        if (compute.spec().role() == Compute.Role.replacement) {
+            prepare(compute);
+            return;
+        }
+        instances.computeIfAbsent(compute.name(), name -> launch(compute, server(compute)));
+    }
+
+    /** Stop and start: a prepared replacement promoted to primary starts now, at the address it reported. */
+    @Override
+    public void follow(Compute compute, Instant now) {
+        PreparedReplacement prepared = replacements.get(compute.name());
+        if (prepared == null || compute.spec().role() != Compute.Role.primary || prepared.failure().isPresent()) {
+            return;
+        }
+        instances.computeIfAbsent(compute.name(), name -> launch(compute, prepared.server()));
+        replacements.remove(compute.name());
+    }
+
+    private void prepare(Compute compute) {
+        replacements.computeIfAbsent(compute.name(), name -> {
+            PreparedReplacement prepared = PreparedReplacement.of(compute, server(compute));
+            prepared.failure().ifPresent(why -> log.warn("{} cannot take over here: {}", name, why));
+            return prepared;
         });
+    }
+
+    private Instance launch(Compute compute, PostgresServer server) {
+        Instance instance = new Instance(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())));
+        lifecycle.submit(() -> boot(instance));
+        return instance;
     }
 
     @Override
     public ResizeOutcome resize(String name, Cu target, Instant now) {
+        if (replacements.computeIfPresent(name, (n, prepared) -> prepared.withCu(target)) != null) {
+            return new ResizeOutcome(target, false, "will start at " + target + " CU");
+        }
         Instance instance = instances.get(name);
         if (instance == null || instance.phase != Compute.Phase.Running) {
             return new ResizeOutcome(instance == null ? Cu.ZERO : instance.cu, true, name + " is not running here");
@@ -163,6 +198,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     @Override
     public void stop(String name, Instant now) {
+        replacements.remove(name);
         Instance instance = instances.remove(name);
         if (instance == null) {
             return;
@@ -183,11 +219,17 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     @Override
     public Set<String> running() {
-        return Set.copyOf(instances.keySet());
+        Set<String> running = new HashSet<>(instances.keySet());
+        running.addAll(replacements.keySet());
+        return Set.copyOf(running);
     }
 
     @Override
     public Optional<Observed> observe(String name, Instant now) {
+        PreparedReplacement prepared = replacements.get(name);
+        if (prepared != null) {
+            return Optional.of(prepared.observed());
+        }
         Instance instance = instances.get(name);
         if (instance == null) {
             return Optional.empty();
@@ -297,6 +339,10 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
     }
 
+    static String address(PostgresServer server) {
+        return "postgresql://" + PostgresServer.SUPERUSER + "@127.0.0.1:" + server.config().port() + "/postgres";
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -324,7 +370,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
 
         String address() {
-            return "postgresql://" + PostgresServer.SUPERUSER + "@127.0.0.1:" + server.config().port() + "/postgres";
+            return ProcessDriver.address(server);
         }
 
         /** Data directory, settings, cgroup at the current size, then the postmaster inside it. */

@@ -74,6 +74,23 @@ class PostgresServerTest {
     }
 
     @Test
+    void theNextServerOfTheSameDataStartsWithSocketsOfItsOwn() throws Exception {
+        server.initialize();
+        server.start(UnaryOperator.identity());
+        Await.until(READY, "the server to accept queries", server::ready);
+        server.stop();
+        PostgresServer.Config first = server.config();
+        server = new PostgresServer(new PostgresServer.Config(first.binaries(), first.user(), first.dataDir(),
+                scratch.resolve("sockets-of-the-next"), LoopbackPort.free(), first.logFile()));
+
+        server.initialize();
+        server.start(UnaryOperator.identity());
+
+        Await.until(READY, "the next server to accept queries", server::ready);
+        assertThat(scratch.resolve("sockets-of-the-next/.s.PGSQL." + server.config().port())).exists();
+    }
+
+    @Test
     void sizedSettingsApplyWithAReloadAndEndpointSettingsFromTheirFile() throws Exception {
         server.initialize();
         server.writeEndpointSettings(Map.of("statement_timeout", "5s"));

@@ -337,7 +337,10 @@ public final class ControlLoop implements AutoCloseable {
             endpoints.queue().add(compute.spec().endpoint());
             restart.queue().add(compute.spec().endpoint());
             autoscale.queue().add(compute.name());
-            if (Switchover.Purpose.of(compute).orElse(null) == Switchover.Purpose.migration) {
+            // A fenced primary's report that it stopped is what a move waits for to switch.
+            boolean moving = Switchover.Purpose.of(compute).orElse(null) == Switchover.Purpose.migration
+                    || compute.spec().role() == Compute.Role.fenced;
+            if (moving) {
                 forHosts(before, after, host -> cache.hosts.get(host)
                         .ifPresent(h -> migration.queue().add(h.spec().cell())));
             }

@@ -73,6 +73,9 @@ class MigrationSimulationTest {
                                 .isEqualTo(Migration.Phase.Succeeded);
                         assertThat(m.status().startedAt()).isBeforeOrEqualTo(m.status().warmAt());
                         assertThat(m.status().warmAt()).isBeforeOrEqualTo(m.status().finishedAt());
+                        assertThat(Duration.between(m.status().warmAt(), m.status().finishedAt()))
+                                .as(m.name() + ": switched once the source says its primary stopped, not at a timeout or resync")
+                                .isLessThanOrEqualTo(settings.tick().multipliedBy(3));
                         assertThat(m.spec().sourceHost()).isNotEqualTo(m.spec().targetHost());
                     });
             Map<String, Cell> cells = invariants.byName(Kind.CELL, Cell.class);

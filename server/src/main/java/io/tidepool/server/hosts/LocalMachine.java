@@ -80,10 +80,19 @@ public final class LocalMachine {
      *                    be reachable by the computes' user (so not under /root)
      */
     public Function<String, ComputeDriver> processDrivers(Path computesDir) {
+        return processDrivers(computesDir, "tidepool");
+    }
+
+    /**
+     * As {@link #processDrivers(Path)}, with each host's computes' cgroups under
+     * {@code cgroupParent/HOST}. Every host gets the same {@code computesDir}: that is what lets
+     * an endpoint move between them by stopping on one and starting on the other.
+     */
+    public Function<String, ComputeDriver> processDrivers(Path computesDir, String cgroupParent) {
         return host -> {
             try {
                 return new ProcessDriver(new ProcessDriver.Settings(computesDir, COMPUTE_USER,
-                        Optional.of(new CgroupTree(cgroups, "tidepool/" + host)), READY_TIMEOUT));
+                        Optional.of(new CgroupTree(cgroups, cgroupParent + "/" + host)), READY_TIMEOUT));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the process driver of " + host + ": " + e.getMessage(), e);
             } catch (InterruptedException e) {
