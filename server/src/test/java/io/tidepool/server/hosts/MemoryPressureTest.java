@@ -16,6 +16,7 @@ import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.process.ProcessDriver;
 import io.tidepool.server.LocalFleet;
 import io.tidepool.store.Await;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,6 +64,7 @@ class MemoryPressureTest {
     @TempDir
     Path tmp;
     private final Map<String, ProcessDriver> drivers = new ConcurrentHashMap<>();
+    private final String cgroupParent = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
     private LocalFleet fleet;
 
     @BeforeAll
@@ -79,6 +81,14 @@ class MemoryPressureTest {
         if (fleet != null) {
             fleet.close();
         }
+        // Removing a cgroup right after its last child can fail for a moment: retry, bounded.
+        Await.until(Duration.ofSeconds(10), "the test's cgroups removed", () -> {
+            try {
+                return new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", 1)).removeParent();
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     @Test
@@ -138,13 +148,12 @@ class MemoryPressureTest {
     private void start(UnaryOperator<ProcessDriver.Settings> variant) throws Exception {
         Path computes = Files.createTempDirectory(Path.of("/var/tmp"), "tidepool-computes-");
         Files.setPosixFilePermissions(computes, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String tree = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
         HostShape shape = new HostShape(MilliCpu.ofCpus(8), LocalMachine.slice(1).memory());
         fleet = LocalFleet.start(tmp, ControlLoop.Settings.DEFAULT,
                 new LocalHosts.Settings("local", 1, shape, LocalFleet.step(), LocalHosts.Settings.LEASE), host -> {
                     try {
                         ProcessDriver driver = new ProcessDriver(variant.apply(new ProcessDriver.Settings(computes, "tidepool",
-                                Optional.of(new CgroupTree(layout, tree + "/" + host)), WAIT)));
+                                Optional.of(new CgroupTree(layout, cgroupParent + "/" + host)), WAIT)));
                         drivers.put(host, driver);
                         return driver;
                     } catch (Exception e) {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The pressure-to-relief benchmark of docs/BENCHMARKS.md: real Postgres computes at 0.25 CU in real
+# cgroups with their guest agents, one local host, the real control loop on a 1- or 3-node Ratis store
+# in one JVM. Each trial takes 950 MiB of a compute's 1 GiB at once and times, in the guest, how long
+# until the larger limit is in place. Needs root, cgroup v1 and Postgres 15. Prints a markdown table.
+#
+#   bench/pressure-relief.sh [--runs 3] [--trials 100] [--nodes 1,3] [--endpoints 2]
+#
+# Each run is its own JVM; the store sizes are interleaved run by run.
+set -euo pipefail
+
+runs=3 trials=100 nodes=1,3 endpoints=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --trials) trials="$2"; shift 2 ;;
+    --nodes) nodes="$2"; shift 2 ;;
+    --endpoints) endpoints="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; sed -n '7p' "$0" >&2; exit 2 ;;
+  esac
+done
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d /tmp/pressure-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+echo "building server and the modules it needs (mvn -o -q)" >&2
+(cd "$root" && mvn -o -q -B -pl server -am -DskipTests test-compile \
+  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2)
+cp="$root/server/target/test-classes:$root/server/target/classes:$(cat "$root/server/target/bench.classpath")"
+echo "$(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uname -r);" \
+  "$(java -version 2>&1 | head -1)" >&2
+
+for run in $(seq "$runs"); do
+  for n in ${nodes//,/ }; do
+    echo "run $run, $n store node(s), $trials trials on $endpoints endpoints" >&2
+    java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.io.tmpdir="$work" -cp "$cp" \
+      io.tidepool.server.bench.PressureReliefBench run --trials "$trials" --nodes "$n" --endpoints "$endpoints" \
+      | tee -a "$work/results.tsv" >&2
+  done
+done
+
+echo "pressure to relief: $trials trials per run, $runs run(s), medians over runs; $(date -u +%F)"
+echo
+echo "| store nodes | trials/run | p50 ms | p90 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|"
+for n in ${nodes//,/ }; do
+  awk -F'\t' -v n="$n" '$1 == n' "$work/results.tsv" | sort -t$'\t' -k3,3n | awk -F'\t' '
+    { rows[NR] = $0 } END {
+      m = int((NR + 1) / 2); split(rows[m], r, "\t");
+      # the median run by p50; its other columns are shown as measured
+      printf "| %s | %s | %s | %s | %s | %s |\n", r[1], r[2], r[3], r[4], r[5], r[6] }'
+done
