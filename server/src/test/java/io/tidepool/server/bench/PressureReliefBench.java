@@ -206,7 +206,7 @@ public final class PressureReliefBench {
     /** The control planes of a store of {@code nodes} nodes, started together (a majority elects). */
     private static List<ControlPlane> startPlanes(Path work, int nodes) throws Exception {
         ControlLoop.Settings controllers = ControlLoop.Settings.DEFAULT.withScaling(new ScalingPolicy(0.9, 0.75, 0.75,
-                Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofMinutes(2)));
+                Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofMinutes(2)));
         List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
             peers.add(new Peer("n" + i, "127.0.0.1:" + LoopbackPort.free()));
