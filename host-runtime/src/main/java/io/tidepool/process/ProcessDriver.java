@@ -107,6 +107,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         user.checkReachable(settings.dataRoot());
         if (settings.cgroups().isPresent()) {
             settings.cgroups().get().prepare();
+            stopLeftovers(settings.cgroups().get());
         }
         if (settings.cgroups().isPresent() && settings.guests().isPresent()) {
             // Several drivers may share a data root (hosts on one machine): each has its own socket.
@@ -121,6 +122,28 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Stops the computes an earlier agent of this host left running (it was killed, say): nothing
+     * manages them any more, they hold their endpoints' data directories, and the store may have
+     * placed those endpoints elsewhere since.
+     */
+    private static void stopLeftovers(CgroupTree tree) throws IOException {
+        for (ComputeCgroup left : tree.existing()) {
+            Set<Long> processes = left.processes();
+            if (!processes.isEmpty()) {
+                log.warn("stopping compute {} left running by an earlier agent (processes {})", left.name(), processes);
+                left.killAll();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!left.processes().isEmpty() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(READY_POLL_NANOS);
+            }
+            if (!left.remove()) {
+                log.warn("the cgroup of {}, left by an earlier agent, still holds {}", left.name(), left.processes());
+            }
+        }
     }
 
     @Override

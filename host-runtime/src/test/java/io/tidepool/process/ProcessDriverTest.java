@@ -120,6 +120,25 @@ class ProcessDriverTest {
     }
 
     @Test
+    void aNewAgentStopsTheComputesAnEarlierOneLeftAndRunsThemAgainOnTheirData() throws Exception {
+        driver.start(compute("wiki-1", "wiki", Cu.ofQuarters(1)), NOW);
+        awaitRunning("wiki-1");
+        PostgresServer orphan = driver.server("wiki-1").orElseThrow();
+        try (Connection connection = orphan.connect(Duration.ofSeconds(5)); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE pages (id int)");
+            statement.execute("INSERT INTO pages VALUES (1)");
+        }
+
+        // The earlier agent dies without stopping anything (kill -9): its postmaster lives on.
+        driver = new ProcessDriver(new ProcessDriver.Settings(scratch, "tidepool", Optional.of(tree), WAIT));
+        assertThat(orphan.alive()).as("the orphan was stopped").isFalse();
+        driver.start(compute("wiki-1", "wiki", Cu.ofQuarters(1)), NOW);
+        awaitRunning("wiki-1");
+
+        assertThat(query("wiki-1", "SELECT count(*) FROM pages")).isEqualTo("1");
+    }
+
+    @Test
     void stoppingRemovesTheCgroupAndKeepsTheData() throws Exception {
         driver.start(compute("docs-1", "docs", Cu.ofQuarters(1)), NOW);
         awaitRunning("docs-1");

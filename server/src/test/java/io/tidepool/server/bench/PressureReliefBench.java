@@ -164,12 +164,17 @@ public final class PressureReliefBench {
     /** Waits until the endpoint runs at {@code size}, host-confirmed; returns its compute. */
     private static String awaitSize(ResourceRegistry registry, String endpoint, Cu size) {
         String[] compute = new String[1];
-        Await.until(WAIT, endpoint + " running at " + size + " CU", () -> {
-            Optional<Endpoint> found = registry.get(Endpoint.class, Kind.ENDPOINT, endpoint);
-            Endpoint.Status status = found.map(Endpoint::status).orElse(null);
-            compute[0] = status == null ? null : status.compute();
-            return status != null && status.phase() == Endpoint.Phase.Running && size.equals(status.cu());
-        });
+        try {
+            Await.until(WAIT, endpoint + " running at " + size + " CU", () -> {
+                Optional<Endpoint> found = registry.get(Endpoint.class, Kind.ENDPOINT, endpoint);
+                Endpoint.Status status = found.map(Endpoint::status).orElse(null);
+                compute[0] = status == null ? null : status.compute();
+                return status != null && status.phase() == Endpoint.Phase.Running && size.equals(status.cu());
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; its status: "
+                    + registry.get(Endpoint.class, Kind.ENDPOINT, endpoint).map(Endpoint::status).orElse(null), e);
+        }
         return compute[0];
     }
 

@@ -101,6 +101,24 @@ public final class CgroupTree {
         return new ArrayList<>(bases);
     }
 
+    /** The computes' cgroups that exist under the parent now, such as those an earlier agent left. */
+    public List<ComputeCgroup> existing() throws IOException {
+        Path dir = bases().get(0).resolve(parent);
+        List<ComputeCgroup> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        try (var children = Files.list(dir)) {
+            for (Path child : children.filter(Files::isDirectory).toList()) {
+                String name = child.getFileName().toString();
+                if (NAME.matcher(name).matches()) {
+                    found.add(compute(name));
+                }
+            }
+        }
+        return found;
+    }
+
     /** The cgroup of the compute {@code name} (not made yet: see {@link ComputeCgroup#create()}). */
     public ComputeCgroup compute(String name) {
         if (!NAME.matcher(name).matches()) {
