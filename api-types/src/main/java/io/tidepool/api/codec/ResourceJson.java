@@ -65,6 +65,16 @@ public final class ResourceJson {
         return read(READERS_BY_TYPE.get(type), json, type.getSimpleName());
     }
 
+    /**
+     * A message that is not a resource (a compute's status, an agent's heartbeat), read as strictly:
+     * unknown fields, fields given twice and scalars of the wrong type are refused.
+     *
+     * @throws IllegalArgumentException saying where the JSON is wrong and what was expected there
+     */
+    public static <T> T decodeMessage(byte[] json, Class<T> type) {
+        return read(READERS_BY_TYPE.get(type), json, type.getSimpleName());
+    }
+
     private static <T> T read(ObjectReader reader, byte[] json, String what) {
         try {
             return reader.readValue(json);
