@@ -54,8 +54,7 @@ class AgentMessagesTest {
 
         assertThatThrownBy(() -> decode(json, Heartbeat.class))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at metrics.shop-1")
-                .hasMessageContaining("metrics cannot be negative");
+                .hasMessage("invalid Heartbeat JSON at metrics.shop-1: metrics cannot be negative: load1 -1.0, memory 0, cache 0");
     }
 
     @Test

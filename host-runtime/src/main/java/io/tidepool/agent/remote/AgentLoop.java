@@ -1,6 +1,5 @@
 package io.tidepool.agent.remote;
 
-import io.tidepool.agent.ControlPlaneLink;
 import io.tidepool.agent.HostAgent;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,20 +84,12 @@ public final class AgentLoop implements AutoCloseable {
         String trouble = null;
         try {
             agent.step(clock.instant());
-        } catch (ControlPlaneLink.UnreachableException e) {
-            trouble = e.getMessage();
         } catch (RuntimeException e) {
             // A bad round must not end the loop: the next one starts from what the store says.
-            trouble = "round failed: " + e;
-            log.warn("{}: round failed", agent.name(), e);
-        }
-        // Said once when it starts and once when it ends, not every second in between.
-        if (trouble != null && lastTrouble == null) {
-            log.warn("{}: cannot reach the control plane: {}", agent.name(), trouble);
-        } else if (trouble != null) {
-            log.debug("{}: still cannot reach the control plane: {}", agent.name(), trouble);
-        } else if (lastTrouble != null) {
-            log.info("{}: in contact with the control plane again", agent.name());
+            trouble = "round failed: " + e.getMessage();
+            if (!trouble.equals(lastTrouble)) {
+                log.warn("{}: {}", agent.name(), trouble, e);
+            }
         }
         lastTrouble = trouble;
         if (agent.fenced() != wasFenced) {

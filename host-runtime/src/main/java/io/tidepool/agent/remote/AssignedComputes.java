@@ -104,8 +104,7 @@ final class AssignedComputes implements AutoCloseable {
             throw new UnreachableException("interrupted while waiting for the computes of host " + host);
         }
         if (stream == null && System.nanoTime() - streamEndedNanos > STALE_AFTER.toNanos()) {
-            throw new UnreachableException("not following host " + host + "'s computes for "
-                    + Duration.ofNanos(System.nanoTime() - streamEndedNanos).toSeconds() + " s: " + lastFailure);
+            throw new UnreachableException("not following host " + host + "'s computes: " + lastFailure);
         }
         return List.copyOf(computes.values());
     }

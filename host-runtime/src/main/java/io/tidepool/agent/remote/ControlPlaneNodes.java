@@ -5,6 +5,7 @@ import io.tidepool.agent.ControlPlaneLink.UnreachableException;
 import io.tidepool.api.codec.ResourceJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +69,7 @@ final class ControlPlaneNodes {
             try {
                 response = http.send(request.apply(node).header("Authorization", "Bearer " + token).build(), body);
             } catch (IOException e) {
-                failures += "; " + node + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                failures += "; " + node + ": " + describe(e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,6 +84,16 @@ final class ControlPlaneNodes {
             return response;
         }
         throw new UnreachableException("no control-plane node answered" + failures);
+    }
+
+    /** What went wrong, in the words of the innermost cause that has any (HttpClient's ConnectException has none). */
+    private static String describe(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                return cause.getMessage();
+            }
+        }
+        return e instanceof ConnectException ? "cannot connect" : e.getClass().getSimpleName();
     }
 
     /** The server's explanation of a failed call: its {@code error} field, or the status. */

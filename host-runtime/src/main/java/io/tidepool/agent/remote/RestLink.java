@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public final class RestLink implements ControlPlaneLink, AutoCloseable {
     private final String host;
     private final ControlPlaneNodes nodes;
     private final AssignedComputes assigned;
+    /** Why the last call failed to reach the control plane; null while calls get through. */
+    private final AtomicReference<String> trouble = new AtomicReference<>();
 
     private RestLink(String host, ControlPlaneNodes nodes) {
         this.host = host;
@@ -66,10 +70,23 @@ public final class RestLink implements ControlPlaneLink, AutoCloseable {
         assigned.onChange(listener);
     }
 
+    /**
+     * @throws IllegalArgumentException when the control plane will never take this host as it is
+     *                                  declared (no such cell, a capacity too small, a token that
+     *                                  is not this host's): asking again changes nothing
+     */
     @Override
     public void register(Host host) {
+        inContact(() -> registerOnce(host));
+    }
+
+    private void registerOnce(Host host) {
         HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.ANY, "POST",
                 "api/v1/hosts/" + encode(host.name()) + "/register", ResourceJson.encode(host));
+        if (response.statusCode() == 400 || response.statusCode() == 403) {
+            throw new IllegalArgumentException("the control plane refuses to register host " + host.name() + ": "
+                    + ControlPlaneNodes.errorOf(response));
+        }
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             throw refused("registering host " + host.name(), response);
         }
@@ -78,11 +95,15 @@ public final class RestLink implements ControlPlaneLink, AutoCloseable {
     @Override
     public List<Compute> assigned(String host) {
         requireOwnHost(host);
-        return assigned.current(FIRST_LIST_WAIT);
+        return inContact(() -> assigned.current(FIRST_LIST_WAIT));
     }
 
     @Override
     public boolean report(String compute, Compute.Status status) {
+        return inContact(() -> reportOnce(compute, status));
+    }
+
+    private boolean reportOnce(String compute, Compute.Status status) {
         HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.ANY, "PUT",
                 "api/v1/computes/" + encode(compute) + "/status", json(status));
         switch (response.statusCode()) {
@@ -112,21 +133,49 @@ public final class RestLink implements ControlPlaneLink, AutoCloseable {
     @Override
     public void heartbeat(String host, Instant at, Map<String, ComputeMetrics> metrics) {
         requireOwnHost(host);
-        assigned.current(FIRST_LIST_WAIT);
-        HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.LEADER, "POST",
-                "api/v1/hosts/" + encode(host) + "/heartbeat", json(new Heartbeat(at, metrics)));
-        if (response.statusCode() != 200) {
-            throw refused("heartbeating", response);
-        }
+        inContact(() -> {
+            assigned.current(FIRST_LIST_WAIT);
+            HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.LEADER, "POST",
+                    "api/v1/hosts/" + encode(host) + "/heartbeat", json(new Heartbeat(at, metrics)));
+            if (response.statusCode() != 200) {
+                throw refused("heartbeating", response);
+            }
+        });
     }
 
     @Override
     public void requestUpscale(String compute, UpscaleRequest request) {
-        HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.LEADER, "POST",
-                "api/v1/computes/" + encode(compute) + "/upscale-request", json(request));
-        if (response.statusCode() != 202 && response.statusCode() != 404) {
-            throw refused("asking memory for " + compute, response);
+        inContact(() -> {
+            HttpResponse<byte[]> response = call(ControlPlaneNodes.Route.LEADER, "POST",
+                    "api/v1/computes/" + encode(compute) + "/upscale-request", json(request));
+            if (response.statusCode() != 202 && response.statusCode() != 404) {
+                throw refused("asking memory for " + compute, response);
+            }
+        });
+    }
+
+    private void inContact(Runnable call) {
+        inContact(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** Runs a call, saying once when calls stop getting through and once when they get through again. */
+    private <T> T inContact(Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (UnreachableException e) {
+            if (trouble.getAndSet(e.getMessage()) == null) {
+                log.warn("{}: cannot reach the control plane: {}", host, e.getMessage());
+            }
+            throw e;
         }
+        if (trouble.getAndSet(null) != null) {
+            log.info("{}: in contact with the control plane again", host);
+        }
+        return result;
     }
 
     private HttpResponse<byte[]> call(ControlPlaneNodes.Route route, String method, String path, byte[] body) {
