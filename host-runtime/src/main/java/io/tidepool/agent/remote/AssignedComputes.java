@@ -112,21 +112,21 @@ final class AssignedComputes implements AutoCloseable {
     private void follow() {
         Duration retry = RETRY_MIN;
         while (closed.getCount() > 0) {
-            boolean heard = false;
+            boolean taken = false;
             try {
                 if (resumeFrom == 0) {
                     list();
                 }
-                heard = watch();
+                taken = watch();
             } catch (GoneException e) {
                 resumeFrom = 0;
-                heard = true;
+                taken = true;
                 lastFailure = e.getMessage();
             } catch (IOException | RuntimeException e) {
                 lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.debug("{}: following its computes failed: {}", host, lastFailure);
             }
-            retry = heard ? RETRY_MIN : min(retry.multipliedBy(2), RETRY_MAX);
+            retry = taken ? RETRY_MIN : min(retry.multipliedBy(2), RETRY_MAX);
             try {
                 closed.await(retry.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -154,7 +154,7 @@ final class AssignedComputes implements AutoCloseable {
         firstList.countDown();
     }
 
-    /** Follows one stream until it ends; true when the server said anything on it. */
+    /** Follows one stream until it ends; true when the server took the watch, so that watching again needs no backoff. */
     private boolean watch() throws IOException {
         HttpResponse<InputStream> response = nodes.send(ControlPlaneNodes.Route.ANY,
                 node -> HttpRequest.newBuilder(computesOf(node, "&watch=true&revision=" + resumeFrom))
@@ -170,15 +170,13 @@ final class AssignedComputes implements AutoCloseable {
             }
             throw new IOException("watching host " + host + "'s computes: " + error);
         }
-        boolean heard = false;
         lastHeardNanos = System.nanoTime();
         stream = response.body();
         try (EventStreamReader events = new EventStreamReader(response.body(), () -> lastHeardNanos = System.nanoTime())) {
             if (closed.getCount() == 0) {
-                return false;
+                return true;
             }
             for (EventStreamReader.Event event = events.next(); event != null; event = events.next()) {
-                heard = true;
                 if (!apply(event)) {
                     break;
                 }
@@ -188,7 +186,7 @@ final class AssignedComputes implements AutoCloseable {
             stream = null;
             streamEndedNanos = System.nanoTime();
         }
-        return heard;
+        return true;
     }
 
     /** Applies one event; false when the server ended the stream with an error. */

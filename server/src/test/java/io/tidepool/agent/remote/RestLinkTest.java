@@ -14,16 +14,24 @@ import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.server.LocalFleet;
+import io.tidepool.server.api.ApiServer;
+import io.tidepool.server.apply.ManifestApplier;
+import io.tidepool.server.auth.TokenOwner;
+import io.tidepool.server.auth.TokenRegistry;
+import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.sim.workload.Idle;
 import io.tidepool.store.Await;
 import io.tidepool.store.LoopbackPort;
+import io.tidepool.store.memory.InMemoryStore;
 import io.tidepool.telemetry.Telemetry;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -191,6 +199,38 @@ class RestLinkTest {
 
             assertThat(registry.get(Kind.HOST, "next-1")).isPresent();
         }
+    }
+
+    @Test
+    void listsAgainWhenTheHistoryItWouldResumeFromWasCompacted() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        ResourceRegistry memory = new ResourceRegistry(store);
+        TokenRegistry tokens = new TokenRegistry(store, Clock.systemUTC());
+        String token = tokens.issue(TokenOwner.host("gone-1"));
+        int port = LoopbackPort.free();
+        store.txn(new ResourceTxn().create(compute("gone-a", "gone-1")).toTxn());
+        ApiServer first = startApi(store, tokens, port);
+        try (RestLink link = RestLink.connect(List.of(URI.create("http://127.0.0.1:" + port)), token, "gone-1")) {
+            Await.until(WAIT, "gone-a assigned", () -> names(link.assigned("gone-1")).equals(List.of("gone-a")));
+            first.close();
+            store.txn(new ResourceTxn().delete(memory.get(Compute.class, Kind.COMPUTE, "gone-a").orElseThrow())
+                    .create(compute("gone-b", "gone-1")).toTxn());
+            store.txn(new ResourceTxn().create(compute("gone-c", "gone-2")).toTxn());
+            // Past the revision the link would resume from (the one after its list): it must list again.
+            store.compact(store.currentRevision());
+
+            try (ApiServer second = startApi(store, tokens, port)) {
+                Await.until(WAIT, "gone-b in place of gone-a", () -> names(link.assigned("gone-1")).equals(List.of("gone-b")));
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private static ApiServer startApi(InMemoryStore store, TokenRegistry tokens, int port) {
+        return ApiServer.start(new ApiServer.Settings("n1", "127.0.0.1", port, store,
+                new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), Clock.systemUTC()), tokens,
+                new ServerMetrics(store), () -> null));
     }
 
     @Test
