@@ -65,6 +65,8 @@ class RestLinkTest {
     void start() throws Exception {
         fleet = LocalFleet.start(tmp, 0, endpoint -> Idle.TYPICAL);
         registry = new ResourceRegistry(fleet.plane().store());
+        // Heartbeats and upscale requests need the leader's controllers, which start a moment after the store.
+        Await.until(Duration.ofSeconds(30), "the leader's controllers", () -> fleet.plane().leaderTelemetry() != null);
     }
 
     @AfterAll

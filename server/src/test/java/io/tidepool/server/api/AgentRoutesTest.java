@@ -11,6 +11,7 @@ import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.server.LocalFleet;
 import io.tidepool.sim.workload.Idle;
+import io.tidepool.store.Await;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +50,8 @@ class AgentRoutesTest {
     void start() throws Exception {
         fleet = LocalFleet.start(tmp, 0, endpoint -> Idle.TYPICAL);
         registry = new ResourceRegistry(fleet.plane().store());
+        // Heartbeats and upscale requests need the leader's controllers, which start a moment after the store.
+        Await.until(Duration.ofSeconds(30), "the leader's controllers", () -> fleet.plane().leaderTelemetry() != null);
     }
 
     @AfterAll
@@ -57,14 +61,17 @@ class AgentRoutesTest {
 
     @Test
     void aHostsTokenMayDoWhatItsAgentDoesForItsOwnHost() throws Exception {
-        create(compute("own-a", "own-1"));
         String token = token("own-1");
 
         assertThat(send("POST", "/api/v1/hosts/own-1/register", host("own-1"), token).statusCode()).isEqualTo(201);
-        assertThat(send("POST", "/api/v1/hosts/own-1/heartbeat", HEARTBEAT, token).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/v1/hosts/own-1/heartbeat", HEARTBEAT.replace("2026-11-23T10:00:00Z", Instant.now().toString()),
+                token).statusCode()).isEqualTo(200);
+        // Placed once the host is alive, as placement would: host health evicts computes from a host not ready.
+        create(compute("own-a", "own-1"));
         assertThat(send("GET", "/api/v1/computes?host=own-1", null, token).statusCode()).isEqualTo(200);
         assertThat(send("PUT", "/api/v1/computes/own-a/status", STATUS, token).statusCode()).isEqualTo(200);
-        assertThat(send("POST", "/api/v1/computes/own-a/upscale-request", UPSCALE, token).statusCode()).isEqualTo(202);
+        HttpResponse<String> asked = send("POST", "/api/v1/computes/own-a/upscale-request", UPSCALE, token);
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
     }
 
     @Test
