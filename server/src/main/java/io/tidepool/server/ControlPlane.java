@@ -122,14 +122,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Registers this node's admin token in the store, waiting for the store to have a leader: in a
-     * cluster that starts node by node, that is when a majority is up.
+     * Registers this node's admin token in the store and learns every other token, waiting for the
+     * store to have a leader: in a cluster that starts node by node, that is when a majority is up.
      */
     private void registerToken(TokenRegistry tokens, TokenOwner owner) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (true) {
             try {
                 tokens.register(owner, adminToken);
+                tokens.loadAll();
                 return;
             } catch (StoreException e) {
                 if (Instant.now().isAfter(deadline)) {

@@ -54,6 +54,18 @@ public final class TokenRegistry {
         knownHashes.put(hash, owner);
     }
 
+    /**
+     * Learns every stored token at once, so that a node starting under a fleet of host agents takes
+     * them all at once: one by one, its lookup budget would turn most away for minutes, and agents
+     * that cannot get through stop their computes.
+     */
+    public void loadAll() {
+        for (KeyValue stored : store.range(PREFIX).items()) {
+            knownHashes.put(stored.key().substring(PREFIX.length()),
+                    new TokenOwner(new String(stored.value(), StandardCharsets.UTF_8)));
+        }
+    }
+
     /** Makes and registers a new token for {@code owner}; the plain token exists only in what this returns. */
     public String issue(TokenOwner owner) {
         String token = newToken();

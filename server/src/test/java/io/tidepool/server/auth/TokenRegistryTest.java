@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TokenRegistryTest {
@@ -77,6 +79,22 @@ class TokenRegistryTest {
         assertThat(first).startsWith("tp_").isNotEqualTo(second);
         assertThat(store.range(TokenRegistry.PREFIX).items()).hasSize(2)
                 .allSatisfy(kv -> assertThat(kv.key()).doesNotContain(first).doesNotContain(second));
+    }
+
+    @Test
+    void aNodeThatLoadedEveryTokenTakesAFleetOfAgentsAtOnce() {
+        TokenRegistry issuer = new TokenRegistry(store, clock);
+        List<String> agents = new ArrayList<>();
+        for (int i = 0; i < 3 * TokenRegistry.LOOKUPS_PER_SECOND; i++) {
+            agents.add(issuer.issue(TokenOwner.host("db-" + i)));
+        }
+        TokenRegistry restarted = new TokenRegistry(store, clock);
+
+        restarted.loadAll();
+
+        for (int i = 0; i < agents.size(); i++) {
+            assertThat(restarted.ownerOf(agents.get(i)).flatMap(TokenOwner::host)).contains("db-" + i);
+        }
     }
 
     @Test
