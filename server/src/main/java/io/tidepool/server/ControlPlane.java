@@ -7,6 +7,7 @@ import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.api.ApiServer;
 import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.server.auth.AdminToken;
+import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.store.Store;
@@ -83,7 +84,7 @@ public final class ControlPlane implements AutoCloseable {
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
                     store, applier, tokens, metrics, terms::current));
             ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, adminToken);
-            plane.registerToken(tokens, "admin-" + config.nodeId());
+            plane.registerToken(tokens, TokenOwner.admin(config.nodeId()));
             return plane;
         } catch (RuntimeException e) {
             if (terms != null) {
@@ -126,14 +127,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Registers this node's admin token in the store, waiting for the store to have a leader: in a
-     * cluster that starts node by node, that is when a majority is up.
+     * Registers this node's admin token in the store and learns every other token, waiting for the
+     * store to have a leader: in a cluster that starts node by node, that is when a majority is up.
      */
-    private void registerToken(TokenRegistry tokens, String name) {
+    private void registerToken(TokenRegistry tokens, TokenOwner owner) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (true) {
             try {
-                tokens.register(name, adminToken);
+                tokens.register(owner, adminToken);
+                tokens.loadAll();
                 return;
             } catch (StoreException e) {
                 if (Instant.now().isAfter(deadline)) {

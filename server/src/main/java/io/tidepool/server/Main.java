@@ -7,6 +7,8 @@ import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
 import io.tidepool.manifests.cli.GetCommand;
 import io.tidepool.manifests.cli.ResumeCommand;
+import io.tidepool.manifests.cli.TokenCommand;
+import io.tidepool.server.cli.HostAgentCommand;
 import io.tidepool.server.cli.ServerCommand;
 import io.tidepool.server.cli.UpCommand;
 import picocli.CommandLine;
@@ -16,8 +18,8 @@ import picocli.CommandLine.HelpCommand;
 /** {@code tidepool VERB}: the one entry point of the distribution. */
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
-        subcommands = {UpCommand.class, ServerCommand.class, ApplyCommand.class, DiffCommand.class,
-                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, HelpCommand.class})
+        subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class,
+                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, TokenCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidepool.agent.remote.RestLink;
+import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.MilliCpu;
+import io.tidepool.api.resource.Host;
+import io.tidepool.api.resource.HostShape;
+import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.store.Await;
 import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.Peer;
@@ -14,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +97,36 @@ class ControlPlaneClusterTest {
         assertThat(applied.statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aFollowerSendsHostAgentsToTheLeaderWhichHearsTheirHeartbeats() throws Exception {
+        startCluster(3);
+        assertThat(apply(nodes.get(0), nodes.get(0).adminToken(), "shop").statusCode()).isEqualTo(200);
+        ControlPlane leader = nodes.stream().filter(n -> n.store().leadership().isLeader()).findFirst().orElseThrow();
+        List<ControlPlane> followers = nodes.stream().filter(n -> n != leader).toList();
+        String leaderId = leader.store().leadership().leaderId().orElseThrow();
+        HttpResponse<String> made = post(followers.get(0), followers.get(0).adminToken(), "/api/v1/tokens", "{\"host\": \"h1\"}");
+        String token = json.readTree(made.body()).get("token").asText();
+        Await.until(Duration.ofSeconds(30), "the leader's controllers", () -> leader.leaderTelemetry() != null);
+
+        HttpResponse<String> refused = post(followers.get(0), token, "/api/v1/hosts/h1/heartbeat", "{\"at\": \"2026-11-23T10:00:00Z\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(json.readTree(refused.body()).get("error").asText()).isEqualTo("node n" + (nodes.indexOf(followers.get(0)) + 1)
+                + " does not lead the control plane; node " + leaderId + " does: send heartbeats and upscale requests to it");
+        List<URI> followersFirst = List.of(uri(followers.get(0), ""), uri(followers.get(1), ""), uri(leader, ""));
+        try (RestLink link = RestLink.connect(followersFirst, token, "h1")) {
+            link.register(new Host(ObjectMeta.named("h1"), new Host.Spec("eu-1a",
+                    new HostShape(MilliCpu.ofCpus(16), Bytes.ofGibibytes(64)), false), null));
+            Instant at = Instant.parse("2026-11-23T10:00:01Z");
+            Await.until(Duration.ofSeconds(30), "a heartbeat through the link", () -> {
+                link.heartbeat("h1", at, Map.of());
+                return true;
+            });
+
+            assertThat(leader.leaderTelemetry().lastHeartbeat("h1")).contains(at);
+        }
+    }
+
     private void startCluster(int size) throws Exception {
         List<Peer> peers = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
@@ -134,6 +171,12 @@ class ControlPlaneClusterTest {
     private HttpResponse<String> get(ControlPlane node, String token, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(ControlPlane node, String token, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(ControlPlane node, String path) {

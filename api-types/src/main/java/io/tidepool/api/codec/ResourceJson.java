@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tidepool.api.resource.Resource;
 import java.io.IOException;
@@ -65,9 +66,23 @@ public final class ResourceJson {
         return read(READERS_BY_TYPE.get(type), json, type.getSimpleName());
     }
 
+    /**
+     * A message that is not a resource (a compute's status, an agent's heartbeat), read as strictly:
+     * unknown fields, fields given twice and scalars of the wrong type are refused.
+     *
+     * @throws IllegalArgumentException saying where the JSON is wrong and what was expected there
+     */
+    public static <T> T decodeMessage(byte[] json, Class<T> type) {
+        return read(READERS_BY_TYPE.get(type), json, type.getSimpleName());
+    }
+
     private static <T> T read(ObjectReader reader, byte[] json, String what) {
         try {
             return reader.readValue(json);
+        } catch (ValueInstantiationException e) {
+            // A record refused its values: its own words say why, without Jackson's preamble.
+            String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getOriginalMessage();
+            throw new IllegalArgumentException("invalid " + what + " JSON" + at(e) + ": " + message, e);
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException("invalid " + what + " JSON" + at(e) + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

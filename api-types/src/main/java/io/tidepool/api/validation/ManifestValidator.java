@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks a manifest set as a whole: every field of every declared object, that names are unique in
@@ -44,6 +45,18 @@ public final class ManifestValidator {
             checkUnique(document, firstDeclared, errors);
         }
         return errors;
+    }
+
+    /**
+     * What is wrong with {@code name} as the name of an object (a DNS label), or empty when nothing
+     * is: for names given outside a manifest, like a host token's host.
+     */
+    public static Optional<String> nameProblem(String name) {
+        if (MetadataRules.isDnsLabel(name)) {
+            return Optional.empty();
+        }
+        return Optional.of("expected " + MetadataRules.DNS_LABEL_RULE + ", got \"" + name + "\""
+                + MetadataRules.nearestDnsLabel(name == null ? "" : name).map(s -> "; did you mean " + s + "?").orElse(""));
     }
 
     private static void checkDocument(ManifestDocument document, Map<String, Cell> cells, List<ManifestError> errors) {

@@ -2,6 +2,8 @@ package io.tidepool.manifests.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidepool.api.agent.HostToken;
+import io.tidepool.api.agent.HostTokenRequest;
 import io.tidepool.api.codec.ResourceJson;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
@@ -120,6 +122,15 @@ public final class ApiClient {
             throw failure(response);
         }
         return Optional.of(decode(read(response, JsonNode.class)));
+    }
+
+    /** Makes a token for one host's agent; the server answers it this once and keeps only its hash. */
+    public HostToken createHostToken(String host) {
+        HttpResponse<byte[]> response = send(post("api/v1/tokens", new HostTokenRequest(host)));
+        if (response.statusCode() != 201) {
+            throw failure(response);
+        }
+        return read(response, HostToken.class);
     }
 
     private static String objectPath(Kind kind, String name) {

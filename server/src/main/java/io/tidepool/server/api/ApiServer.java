@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.api.codec.ResourceJson;
+import io.tidepool.api.resource.Kind;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.apply.ApplyConflictException;
@@ -46,6 +47,8 @@ public final class ApiServer implements AutoCloseable {
         ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
         DescribeRoute describe = new DescribeRoute(registry, settings.leaderLoop(), settings.nodeId());
         ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
+        AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
+        TokenRoute tokens = new TokenRoute(settings.tokens());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -57,8 +60,10 @@ public final class ApiServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(ResourceJson.mapper(), false));
             config.requestLogger.http((ctx, ms) -> metrics.recordRequest(
                     ctx.method().name(), routeOf(ctx), ctx.statusCode(), ms / 1000.0));
-            config.routes.before("/api/*", auth::check);
-            config.routes.before("/metrics", auth::check);
+            config.routes.before("/api/*", auth::authenticate);
+            config.routes.before("/metrics", auth::authenticate);
+            config.routes.beforeMatched("/api/*", auth::authorize);
+            config.routes.beforeMatched("/metrics", auth::authorize);
             config.routes.before(ctx -> settings.leaderHint(ctx));
             config.routes.get("/healthz", ctx -> health(ctx, settings));
             config.routes.get("/metrics", ctx -> {
@@ -67,16 +72,18 @@ public final class ApiServer implements AutoCloseable {
                 ctx.contentType(metrics.contentType()).result(out.toByteArray());
             });
             config.routes.post("/api/v1/apply", resources::apply);
-            config.routes.get("/api/v1/{kind}", ctx -> {
-                if ("true".equals(ctx.queryParam("watch"))) {
-                    watches.handle(ctx, ResourceRoutes.kindOf(ctx));
-                } else {
-                    resources.list(ctx);
-                }
-            });
+            config.routes.post("/api/v1/tokens", tokens::create);
+            // Before /api/v1/{kind}, which it shadows, so that a host agent may list and watch its own computes.
+            config.routes.get("/api/v1/computes", ctx -> listOrWatch(ctx, Kind.COMPUTE, resources, watches),
+                    AgentAccess.HOST_IN_QUERY);
+            config.routes.get("/api/v1/{kind}", ctx -> listOrWatch(ctx, ResourceRoutes.kindOf(ctx), resources, watches));
             config.routes.get("/api/v1/{kind}/{name}", resources::get);
             config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
             config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
+            config.routes.post("/api/v1/hosts/{name}/register", agents::register, AgentAccess.HOST_IN_PATH);
+            config.routes.post("/api/v1/hosts/{name}/heartbeat", agents::heartbeat, AgentAccess.HOST_IN_PATH);
+            config.routes.put("/api/v1/computes/{name}/status", agents::status, AgentAccess.COMPUTE_IN_PATH);
+            config.routes.post("/api/v1/computes/{name}/upscale-request", agents::upscaleRequest, AgentAccess.COMPUTE_IN_PATH);
             config.routes.put("/api/v1/{kind}/{name}", resources::put);
             config.routes.delete("/api/v1/{kind}/{name}", resources::delete);
             config.routes.exception(ApiError.class, (e, ctx) -> JsonBody.error(ctx, e.status(), e.getMessage()));
@@ -94,6 +101,14 @@ public final class ApiServer implements AutoCloseable {
         });
         app.start();
         return new ApiServer(app, watches);
+    }
+
+    private static void listOrWatch(Context ctx, Kind kind, ResourceRoutes resources, WatchStream watches) throws Exception {
+        if ("true".equals(ctx.queryParam("watch"))) {
+            watches.handle(ctx, kind, ComputesOnHost.requested(ctx, kind));
+        } else {
+            resources.list(ctx, kind);
+        }
     }
 
     private static void health(Context ctx, Settings settings) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** List, get, put and delete of one kind, and the apply of a whole manifest set. */
 final class ResourceRoutes {
@@ -35,14 +36,17 @@ final class ResourceRoutes {
         this.references = new ReferenceGuard(registry);
     }
 
-    void list(Context ctx) {
-        Kind kind = kindOf(ctx);
+    /** A page of the kind; with {@code ?host=NAME} (computes only) just that host's, so a page may hold fewer than the limit. */
+    void list(Context ctx, Kind kind) {
+        Optional<String> host = ComputesOnHost.requested(ctx, kind);
         int limit = ctx.queryParam("limit") == null ? 0 : parseLimit(ctx.queryParam("limit"));
         String startAfter = ctx.queryParam("continue") == null ? null : decodeContinue(ctx.queryParam("continue"));
         ResourceRegistry.Page page = registry.list(kind, startAfter, limit);
         String next = page.more() && !page.items().isEmpty()
                 ? encodeContinue(page.items().get(page.items().size() - 1).name()) : null;
-        JsonBody.list(ctx, page.items(), page.revision(), next);
+        List<Resource> items = host.isEmpty() ? page.items()
+                : page.items().stream().filter(r -> ComputesOnHost.isOn(r, host.get())).toList();
+        JsonBody.list(ctx, items, page.revision(), next);
     }
 
     void get(Context ctx) {

@@ -18,17 +18,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /api/v1/KIND?watch=true}: the kind's changes as server-sent events, from
  * {@code ?revision=N} (or the {@code Last-Event-ID} a reconnecting client sends, or else from now).
  * Each event's id is its revision; its data is {@code {"type": "PUT"|"DELETE", "object": {...}}}.
  * History that was compacted answers 410: list again and watch from the list's revision + 1.
+ * {@code GET /api/v1/computes?watch=true&host=NAME} streams only that host's computes (see
+ * {@link ComputesOnHost}).
  */
 final class WatchStream implements AutoCloseable {
     static final int MAX_WATCHES = 256;
@@ -47,23 +51,42 @@ final class WatchStream implements AutoCloseable {
         this.registry = registry;
     }
 
-    void handle(Context ctx, Kind kind) throws Exception {
+    void handle(Context ctx, Kind kind, Optional<String> host) throws Exception {
         long from = fromRevision(ctx);
-        Watch watch;
-        try {
-            watch = registry.store().watch(ResourceKeys.prefix(kind), from);
-        } catch (CompactedException e) {
-            throw new ApiError(410, e.getMessage());
-        }
         if (!slots.tryAcquire()) {
-            watch.close();
             throw new ApiError(503, "too many open watches (" + MAX_WATCHES + "); try again later");
         }
-        startEventStream(ctx, client -> {
-            client.keepAlive();
-            client.onClose(watch::close);
-            pumps.execute(() -> pump(client, watch));
-        });
+        Watch watch;
+        UnaryOperator<List<WatchEvent>> filter;
+        try {
+            if (host.isPresent()) {
+                ResourceRegistry.Page listed = registry.list(kind, null, 0);
+                long sendFrom = from == 0 ? listed.revision() + 1 : from;
+                // From the list on, so that the filter knows what each later change did to the host.
+                watch = registry.store().watch(ResourceKeys.prefix(kind), Math.min(sendFrom, listed.revision() + 1));
+                filter = new ComputesOnHost(host.get(), listed, sendFrom)::filter;
+            } else {
+                watch = registry.store().watch(ResourceKeys.prefix(kind), from);
+                filter = UnaryOperator.identity();
+            }
+        } catch (CompactedException e) {
+            slots.release();
+            throw new ApiError(410, e.getMessage());
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        try {
+            startEventStream(ctx, client -> {
+                client.keepAlive();
+                client.onClose(watch::close);
+                pumps.execute(() -> pump(client, watch, filter));
+            });
+        } catch (RuntimeException e) {
+            watch.close();
+            slots.release();
+            throw e;
+        }
     }
 
     /**
@@ -85,12 +108,19 @@ final class WatchStream implements AutoCloseable {
         ctx.async(config -> config.timeout = 0, () -> consumer.accept(new SseClient(ctx)));
     }
 
-    private void pump(SseClient client, Watch watch) {
+    private void pump(SseClient client, Watch watch, UnaryOperator<List<WatchEvent>> filter) {
         try {
+            long lastSentNanos = System.nanoTime();
             while (!client.terminated()) {
-                List<WatchEvent> events = watch.poll(HEARTBEAT);
-                if (events.isEmpty()) {
+                List<WatchEvent> polled = watch.poll(HEARTBEAT);
+                List<WatchEvent> events = polled.isEmpty() ? polled : filter.apply(polled);
+                // A filtered stream may pass nothing for long while the kind changes: it still says it is alive.
+                if (events.isEmpty() && System.nanoTime() - lastSentNanos >= HEARTBEAT.toNanos()) {
                     client.sendComment("heartbeat");
+                    lastSentNanos = System.nanoTime();
+                }
+                if (!events.isEmpty()) {
+                    lastSentNanos = System.nanoTime();
                 }
                 for (WatchEvent event : events) {
                     client.sendEvent(event.type().name(), data(event), Long.toString(event.revision()));

@@ -6,8 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * The admin token of one node: made on its first start and kept in its data dir, readable by the
@@ -15,7 +13,6 @@ import java.util.Base64;
  */
 public final class AdminToken {
     public static final String FILE_NAME = "admin.token";
-    private static final int TOKEN_BYTES = 32;
 
     private AdminToken() {
     }
@@ -35,9 +32,7 @@ public final class AdminToken {
 
     private static void create(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] random = new byte[TOKEN_BYTES];
-        new SecureRandom().nextBytes(random);
-        String token = "tp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String token = TokenRegistry.newToken();
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException raced) {

@@ -1,29 +1,35 @@
 package io.tidepool.server.auth;
 
+import io.tidepool.store.KeyValue;
 import io.tidepool.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tokens the API accepts, kept in the store under {@link #PREFIX} by their SHA-256 hash (never
- * in plain text), so that a token made on one node works on every node of the cluster. A token this
- * node has not seen yet costs one linearizable read; a budget on such reads keeps a client that
- * guesses tokens from loading the store.
+ * in plain text) with their {@link TokenOwner}, so that a token made on one node works on every
+ * node of the cluster. A token this node has not seen yet costs one linearizable read; a budget on
+ * such reads keeps a client that guesses tokens from loading the store.
  */
 public final class TokenRegistry {
     public static final String PREFIX = "/tidepool/system/tokens/";
     static final int LOOKUPS_PER_SECOND = 20;
+    private static final int TOKEN_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Store store;
     private final Clock clock;
-    private final Set<String> knownHashes = ConcurrentHashMap.newKeySet();
+    private final Map<String, TokenOwner> knownHashes = new ConcurrentHashMap<>();
     private Instant budgetSecond = Instant.EPOCH;
     private int lookupsThisSecond;
 
@@ -32,28 +38,65 @@ public final class TokenRegistry {
         this.clock = clock;
     }
 
-    /** Registers a token, naming its owner (e.g. {@code admin-n1}) in the stored value; idempotent. */
-    public void register(String owner, String token) {
+    /** A new random token, in the form every Tidepool token has ({@code tp_...}). */
+    public static String newToken() {
+        byte[] random = new byte[TOKEN_BYTES];
+        RANDOM.nextBytes(random);
+        return "tp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** Registers a token, naming its owner in the stored value; idempotent. */
+    public void register(TokenOwner owner, String token) {
         String hash = hash(token);
         if (store.get(PREFIX + hash).isEmpty()) {
-            store.put(PREFIX + hash, owner.getBytes(StandardCharsets.UTF_8));
+            store.put(PREFIX + hash, owner.name().getBytes(StandardCharsets.UTF_8));
         }
-        knownHashes.add(hash);
+        knownHashes.put(hash, owner);
+    }
+
+    /**
+     * Learns every stored token at once, so that a node starting under a fleet of host agents takes
+     * them all at once: one by one, its lookup budget would turn most away for minutes, and agents
+     * that cannot get through stop their computes.
+     */
+    public void loadAll() {
+        for (KeyValue stored : store.range(PREFIX).items()) {
+            knownHashes.put(stored.key().substring(PREFIX.length()),
+                    new TokenOwner(new String(stored.value(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Makes and registers a new token for {@code owner}; the plain token exists only in what this returns. */
+    public String issue(TokenOwner owner) {
+        String token = newToken();
+        register(owner, token);
+        return token;
     }
 
     public boolean accepts(String token) {
+        return ownerOf(token).isPresent();
+    }
+
+    /** Whose the token is; empty when no such token was registered (or the lookup budget is spent). */
+    public Optional<TokenOwner> ownerOf(String token) {
         if (token == null || token.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         String hash = hash(token);
-        if (knownHashes.contains(hash)) {
-            return true;
+        TokenOwner known = knownHashes.get(hash);
+        if (known != null) {
+            return Optional.of(known);
         }
-        if (!takeLookup() || store.get(PREFIX + hash).isEmpty()) {
-            return false;
+        if (!takeLookup()) {
+            return Optional.empty();
         }
-        knownHashes.add(hash);
-        return true;
+        Optional<KeyValue> stored = store.get(PREFIX + hash);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenOwner owner = new TokenOwner(new String(stored.get().value(), StandardCharsets.UTF_8));
+        knownHashes.put(hash, owner);
+        return Optional.of(owner);
     }
 
     private synchronized boolean takeLookup() {

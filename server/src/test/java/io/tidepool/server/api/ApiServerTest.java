@@ -11,6 +11,7 @@ import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceKeys;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.apply.ManifestApplier;
+import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.store.memory.InMemoryStore;
@@ -58,7 +59,7 @@ class ApiServerTest {
     void start() {
         store = new InMemoryStore();
         TokenRegistry tokens = new TokenRegistry(store, Clock.systemUTC());
-        tokens.register("admin-test", TOKEN);
+        tokens.register(TokenOwner.admin("test"), TOKEN);
         ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), Clock.systemUTC());
         server = ApiServer.start(new ApiServer.Settings("n1", "127.0.0.1", 0, store, applier, tokens, new ServerMetrics(store), () -> null));
     }
