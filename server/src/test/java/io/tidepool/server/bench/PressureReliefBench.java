@@ -100,7 +100,11 @@ public final class PressureReliefBench {
                 planes.get(0).applier().apply(List.of(new ManifestFile("endpoints.yaml", manifest.toString())), false);
                 ResourceRegistry registry = new ResourceRegistry(planes.get(0).store());
                 ProcessDriver driver = drivers.get(LocalHosts.hostName("local", 1));
-                ExecutorService runners = Executors.newFixedThreadPool(endpoints);
+                ExecutorService runners = Executors.newFixedThreadPool(endpoints, runnable -> {
+                    Thread thread = new Thread(runnable, "trials");
+                    thread.setDaemon(true);
+                    return thread;
+                });
                 List<Future<long[]>> results = new ArrayList<>();
                 for (int i = 1; i <= endpoints; i++) {
                     String name = "bench-" + i;
@@ -121,13 +125,18 @@ public final class PressureReliefBench {
             }
         } finally {
             planes.forEach(ControlPlane::close);
-            Await.until(Duration.ofSeconds(10), "the bench's cgroups removed", () -> {
-                try {
-                    return new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", 1)).removeParent();
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            try {
+                // Removing a cgroup right after its last child can fail for a moment: retry, bounded.
+                Await.until(Duration.ofSeconds(10), "the bench's cgroups removed", () -> {
+                    try {
+                        return new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", 1)).removeParent();
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+            } catch (AssertionError e) {
+                System.err.println("warning: " + e.getMessage() + "; left under " + cgroupParent);
+            }
         }
     }
 
