@@ -48,24 +48,40 @@ public final class AgentLoop implements AutoCloseable {
         }
     }
 
+    /** A full round every interval; between rounds, a converge-only turn as soon as the computes change. */
     private void run() {
+        long nextRound = System.nanoTime();
         while (true) {
+            boolean woken;
             synchronized (wakeup) {
                 if (!running) {
                     return;
                 }
+                woken = changed;
                 changed = false;
             }
-            round();
-            if (!awaitNextRound()) {
+            if (System.nanoTime() - nextRound >= 0) {
+                round();
+                nextRound = System.nanoTime() + interval.toNanos();
+            } else if (woken) {
+                converge();
+            }
+            if (!awaitChangeOrRound(nextRound)) {
                 return;
             }
         }
     }
 
-    /** Waits for a change or the interval; false when the loop was closed. */
-    private boolean awaitNextRound() {
-        long deadline = System.nanoTime() + interval.toNanos();
+    private void converge() {
+        try {
+            agent.converge(clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("{}: converging on a change failed: {}", agent.name(), e.toString());
+        }
+    }
+
+    /** Waits for a change or the next round; false when the loop was closed. */
+    private boolean awaitChangeOrRound(long deadline) {
         synchronized (wakeup) {
             try {
                 long left;

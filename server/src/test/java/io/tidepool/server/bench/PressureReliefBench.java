@@ -181,8 +181,10 @@ public final class PressureReliefBench {
                 return status != null && status.phase() == Endpoint.Phase.Running && size.equals(status.cu());
             });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; its status: "
-                    + registry.get(Endpoint.class, Kind.ENDPOINT, endpoint).map(Endpoint::status).orElse(null), e);
+            Endpoint.Status status = registry.get(Endpoint.class, Kind.ENDPOINT, endpoint).map(Endpoint::status).orElse(null);
+            throw new AssertionError(e.getMessage() + "; its status: " + status + "; its compute's: " + (compute[0] == null ? null
+                    : registry.get(io.tidepool.api.resource.Compute.class, Kind.COMPUTE, compute[0]).map(c -> c.status())
+                            .orElse(null)), e);
         }
         return compute[0];
     }
