@@ -65,9 +65,13 @@ public final class PressureReliefBench {
             metadata: {name: local}
             spec: {hostTemplate: {cpus: 8, memory: 16Gi}}
             """;
-    /** Takes "a MIB" (hold that much more, touched) and "f" (free it all); answers "ok" to each. */
-    private static final String HOG = "$| = 1; my @held; while (<STDIN>) { if (/^a (\\d+)/) { push @held, 'h' x ($1 * 1048576); }"
-            + " else { @held = (); } print \"ok\\n\"; }";
+    /**
+     * Takes "a MIB" (hold that much more, every page touched) and "f" (free it all); answers "ok" to
+     * each. vec() grows a fresh lexical in place: the result of 'x' would stay allocated in the
+     * operator's own target after "f".
+     */
+    private static final String HOG = "$| = 1; my @held; while (<STDIN>) { if (/^a (\\d+)/) { my $s = '';"
+            + " vec($s, $1 * 1048576 * 8 - 1, 1) = 1; push @held, \\$s; } else { @held = (); } print \"ok\\n\"; }";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
