@@ -66,6 +66,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long READY_POLL_NANOS = Duration.ofMillis(50).toNanos();
+    private static final Duration CGROUP_EMPTY_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param dataRoot     where endpoints' data directories, sockets and logs go
@@ -107,7 +108,12 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         user.checkReachable(settings.dataRoot());
         if (settings.cgroups().isPresent()) {
             settings.cgroups().get().prepare();
-            stopLeftovers(settings.cgroups().get());
+            // An earlier agent of this host that died left its computes running: nothing manages
+            // them, they hold their endpoints' data, and the store may have moved them since.
+            List<String> left = settings.cgroups().get().clear(CGROUP_EMPTY_WAIT);
+            if (!left.isEmpty()) {
+                log.warn("stopped computes {} that an earlier agent of this host left running", left);
+            }
         }
         if (settings.cgroups().isPresent() && settings.guests().isPresent()) {
             // Several drivers may share a data root (hosts on one machine): each has its own socket.
@@ -124,36 +130,9 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         });
     }
 
-    /**
-     * Stops the computes an earlier agent of this host left running (it was killed, say): nothing
-     * manages them any more, they hold their endpoints' data directories, and the store may have
-     * placed those endpoints elsewhere since.
-     */
-    private static void stopLeftovers(CgroupTree tree) throws IOException {
-        for (ComputeCgroup left : tree.existing()) {
-            Set<Long> processes = left.processes();
-            if (!processes.isEmpty()) {
-                log.warn("stopping compute {} left running by an earlier agent (processes {})", left.name(), processes);
-                left.killAll();
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!left.processes().isEmpty() && System.nanoTime() - deadline < 0) {
-                LockSupport.parkNanos(READY_POLL_NANOS);
-            }
-            if (!left.remove()) {
-                log.warn("the cgroup of {}, left by an earlier agent, still holds {}", left.name(), left.processes());
-            }
-        }
-    }
-
     @Override
     public void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
         upscaleListener = listener;
-    }
-
-    /** Whether guest agents watch the computes. */
-    public boolean guestAgentsRun() {
-        return guests.isPresent();
     }
 
     /** The compute's guest agent, while it runs. */
@@ -478,16 +457,12 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             guests.ifPresent(g -> g.forget(compute.name()));
         }
 
-        void removeCgroup() throws IOException, InterruptedException {
+        void removeCgroup() throws IOException {
             if (cgroup.isEmpty()) {
                 return;
             }
-            // Backends leave a moment after the postmaster: wait for the cgroup to empty, bounded.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!cgroup.get().processes().isEmpty() && System.nanoTime() - deadline < 0) {
-                LockSupport.parkNanos(READY_POLL_NANOS);
-            }
-            if (!cgroup.get().remove()) {
+            // Backends leave a moment after the postmaster.
+            if (!cgroup.get().removeOnceEmpty(CGROUP_EMPTY_WAIT)) {
                 log.warn("the cgroup of {} still holds processes {}; left in place", compute.name(), cgroup.get().processes());
             }
         }

@@ -84,7 +84,7 @@ public final class GuestAgent implements AutoCloseable {
         return welcomed;
     }
 
-    /** How long pressure lasted before the limit was raised, in nanoseconds, latest first kept. */
+    /** How long pressure lasted before the limit was raised, in nanoseconds, sorted: the latest reliefs only. */
     public synchronized long[] reliefNanos() {
         return reliefs.sortedNanos();
     }
@@ -176,17 +176,19 @@ public final class GuestAgent implements AutoCloseable {
         long used = usage.read();
         long threshold = (long) (limitBytes * settings.pressure().threshold());
         PressureWatch.Reading reading;
+        boolean pressure = false;
         if (used >= threshold) {
             limitBytes = limit.read();
             boolean underOom = cgroup.canHoldAtLimit() && cgroup.underOom();
-            reading = new PressureWatch.Reading(now, limitBytes, cgroup.memoryBreakdown().unreclaimable(), underOom);
+            long unreclaimable = cgroup.memoryBreakdown().unreclaimable();
+            reading = new PressureWatch.Reading(now, limitBytes, unreclaimable, underOom);
+            pressure = underOom || unreclaimable >= (long) (limitBytes * settings.pressure().threshold());
         } else {
             // Below the threshold in all, so below it in what cannot be reclaimed.
             reading = new PressureWatch.Reading(now, limitBytes, used, false);
         }
         synchronized (this) {
-            reliefs.observe(now, reading.limitBytes(), reading.underOom()
-                    || reading.unreclaimableBytes() >= (long) (reading.limitBytes() * settings.pressure().threshold()));
+            reliefs.observe(now, limitBytes, pressure);
         }
         for (PressureWatch.Action action : watch.next(reading)) {
             if (action instanceof PressureWatch.RequestUpscale request) {

@@ -3,6 +3,7 @@ package io.tidepool.guest.cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where one host agent makes its computes' cgroups: a parent directory in each hierarchy. On v1
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
  * controllers to its children.
  */
 public final class CgroupTree {
+    private static final Logger log = LoggerFactory.getLogger(CgroupTree.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final CgroupLayout layout;
@@ -117,6 +121,27 @@ public final class CgroupTree {
             }
         }
         return found;
+    }
+
+    /**
+     * Kills whatever runs in the computes' cgroups under the parent and removes them, waiting at
+     * most {@code within} for each to empty: what an earlier agent of this host left when it died.
+     *
+     * @return the computes that still had processes
+     */
+    public List<String> clear(Duration within) throws IOException {
+        List<String> running = new ArrayList<>();
+        for (ComputeCgroup left : existing()) {
+            if (!left.processes().isEmpty()) {
+                running.add(left.name());
+                left.killAll();
+            }
+            if (!left.removeOnceEmpty(within)) {
+                log.warn("the cgroup of {} still holds {} after {} s; left in place", left.name(), left.processes(),
+                        within.toSeconds());
+            }
+        }
+        return running;
     }
 
     /** The cgroup of the compute {@code name} (not made yet: see {@link ComputeCgroup#create()}). */

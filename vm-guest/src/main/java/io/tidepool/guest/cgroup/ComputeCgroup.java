@@ -4,9 +4,11 @@ import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.MilliCpu;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cgroup of one compute, in every hierarchy it needs: what its processes may use (CPU quota,
@@ -17,6 +19,8 @@ import java.util.Set;
 public interface ComputeCgroup {
     /** The CFS period every quota is a share of. */
     long CPU_PERIOD_MICROS = 100_000;
+    /** How often {@link #removeOnceEmpty} looks whether the processes are gone. */
+    long EMPTY_POLL_NANOS = 10_000_000;
     /** The smallest quota the kernel takes. */
     long CPU_QUOTA_MIN_MICROS = 1_000;
 
@@ -109,6 +113,18 @@ public interface ComputeCgroup {
 
     /** Removes the directories; false, with nothing removed, while processes remain. */
     boolean remove() throws IOException;
+
+    /**
+     * Removes the directories once the processes are gone (those of a stopped or killed compute
+     * leave a moment after their parent), waiting at most {@code within}; false when some remain.
+     */
+    default boolean removeOnceEmpty(Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!processes().isEmpty() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(EMPTY_POLL_NANOS);
+        }
+        return remove();
+    }
 
     /**
      * The cgroup's memory by kind.
