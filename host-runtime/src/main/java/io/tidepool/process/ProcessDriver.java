@@ -5,14 +5,12 @@ import io.tidepool.api.agent.ComputeMetrics;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.agent.UpscaleRequest;
-import io.tidepool.guest.DownscaleCheck;
 import io.tidepool.guest.GuestAgent;
 import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.postgres.OsUser;
 import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.postgres.PostgresServer;
-import io.tidepool.postgres.SizedSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,9 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long READY_POLL_NANOS = Duration.ofMillis(50).toNanos();
-    private static final Duration CGROUP_EMPTY_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param dataRoot     where endpoints' data directories, sockets and logs go
@@ -86,13 +79,10 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
     }
 
-    /** How long a guest has to answer a downscale request before it counts as refused. */
-    static final Duration DOWNSCALE_ANSWER_TIMEOUT = Duration.ofSeconds(2);
-
     private final Settings settings;
     private final OsUser user;
     private final ExecutorService lifecycle;
-    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final Map<String, HostedCompute> instances = new ConcurrentHashMap<>();
     /** Replacements waiting for their promotion; never in {@link #instances} at the same time. */
     private final Map<String, PreparedReplacement> replacements = new ConcurrentHashMap<>();
     /** Looking for a version runs its postgres --version: once per version, not per start. */
@@ -110,7 +100,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             settings.cgroups().get().prepare();
             // An earlier agent of this host that died left its computes running: nothing manages
             // them, they hold their endpoints' data, and the store may have moved them since.
-            List<String> left = settings.cgroups().get().clear(CGROUP_EMPTY_WAIT);
+            List<String> left = settings.cgroups().get().clear(HostedCompute.CGROUP_EMPTY_WAIT);
             if (!left.isEmpty()) {
                 log.warn("stopped computes {} that an earlier agent of this host left running", left);
             }
@@ -173,9 +163,10 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         });
     }
 
-    private Instance launch(Compute compute, PostgresServer server) {
-        Instance instance = new Instance(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())));
-        lifecycle.submit(() -> boot(instance));
+    private HostedCompute launch(Compute compute, PostgresServer server) {
+        HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
+                guests, settings.guests());
+        lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
 
@@ -184,38 +175,31 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         if (replacements.computeIfPresent(name, (n, prepared) -> prepared.withCu(target)) != null) {
             return new ResizeOutcome(target, false, "will start at " + target + " CU");
         }
-        Instance instance = instances.get(name);
+        HostedCompute instance = instances.get(name);
         if (instance == null || instance.phase != Compute.Phase.Running) {
             return new ResizeOutcome(instance == null ? Cu.ZERO : instance.cu, true, name + " is not running here");
         }
-        synchronized (instance) {
-            try {
-                return instance.resize(target);
-            } catch (IOException | SQLException e) {
-                log.warn("resizing {} to {} CU failed", name, target, e);
-                return new ResizeOutcome(instance.cu, true, "resize to " + target + " CU failed: " + e.getMessage());
-            }
+        try {
+            return instance.resize(target);
+        } catch (IOException | SQLException e) {
+            log.warn("resizing {} to {} CU failed", name, target, e);
+            return new ResizeOutcome(instance.cu, true, "resize to " + target + " CU failed: " + e.getMessage());
         }
     }
 
     @Override
     public void stop(String name, Instant now) {
         replacements.remove(name);
-        Instance instance = instances.remove(name);
+        HostedCompute instance = instances.remove(name);
         if (instance == null) {
             return;
         }
-        synchronized (instance) {
-            instance.stopped = true;
-            instance.stopGuest();
-            try {
-                instance.server.stop();
-                instance.removeCgroup();
-            } catch (IOException e) {
-                log.warn("stopping {} left something behind", name, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            instance.stop();
+        } catch (IOException e) {
+            log.warn("stopping {} left something behind", name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -232,7 +216,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         if (prepared != null) {
             return Optional.of(prepared.observed());
         }
-        Instance instance = instances.get(name);
+        HostedCompute instance = instances.get(name);
         if (instance == null) {
             return Optional.empty();
         }
@@ -241,7 +225,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             log.warn("the postmaster of {} exited; starting it again", name);
             instance.phase = Compute.Phase.Starting;
             instance.restarts++;
-            lifecycle.submit(() -> boot(instance));
+            lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         }
         return Optional.of(new Observed(instance.phase, instance.cu, instance.address(),
                 instance.phase == Compute.Phase.Running));
@@ -250,7 +234,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     /** What the compute's guest agent last sent: without guest agents, nothing (the autoscaler then holds sizes). */
     @Override
     public Optional<ComputeMetrics> metrics(String name, Instant now) {
-        Instance instance = instances.get(name);
+        HostedCompute instance = instances.get(name);
         if (instance == null || instance.phase != Compute.Phase.Running) {
             return Optional.empty();
         }
@@ -259,7 +243,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     /** Times the postmaster of {@code name} had to be started again after it exited. */
     public int restarts(String name) {
-        Instance instance = instances.get(name);
+        HostedCompute instance = instances.get(name);
         return instance == null ? 0 : instance.restarts;
     }
 
@@ -290,7 +274,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
                 settings.dataRoot().resolve("sockets").resolve(compute.name()), freePort(), endpoint.resolve("postgres.log")));
     }
 
-    /** The binaries of {@code version}, or a stand-in whose absence {@link Instance#prepare} reports. */
+    /** The binaries of {@code version}, or a stand-in whose absence {@link HostedCompute#boot} reports. */
     private PostgresBinaries binaries(String version) {
         PostgresBinaries known = binariesByVersion.get(version);
         if (known != null) {
@@ -308,39 +292,6 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         return new PostgresBinaries(version, Path.of("/nonexistent"));
     }
 
-    /** Brings the instance to Running, or to Failed with the reason in the log. */
-    private void boot(Instance instance) {
-        try {
-            synchronized (instance) {
-                if (instance.stopped) {
-                    return;
-                }
-                instance.prepare();
-            }
-            long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
-            while (!instance.server.ready()) {
-                if (instance.stopped) {
-                    return;
-                }
-                if (!instance.server.alive() || System.nanoTime() - deadline > 0) {
-                    throw new IOException(instance.compute.name() + " did not accept queries within "
-                            + settings.readyTimeout().toSeconds() + " s; see " + instance.server.config().logFile());
-                }
-                LockSupport.parkNanos(READY_POLL_NANOS);
-            }
-            synchronized (instance) {
-                instance.server.alterSystem(SizedSettings.of(instance.cu));
-                instance.startGuest();
-                instance.phase = Compute.Phase.Running;
-            }
-        } catch (IOException | SQLException | RuntimeException e) {
-            log.warn("starting {} failed", instance.compute.name(), e);
-            instance.phase = Compute.Phase.Failed;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     static String address(PostgresServer server) {
         return "postgresql://" + PostgresServer.SUPERUSER + "@127.0.0.1:" + server.config().port() + "/postgres";
     }
@@ -350,121 +301,6 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
-    }
-
-    /** One compute on this host: its server, its cgroup and what was applied to them. */
-    private final class Instance {
-        final Compute compute;
-        final PostgresServer server;
-        final Optional<ComputeCgroup> cgroup;
-        volatile GuestAgent guest;
-        volatile Compute.Phase phase = Compute.Phase.Starting;
-        volatile Cu cu;
-        volatile int restarts;
-        volatile boolean stopped;
-
-        Instance(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup) {
-            this.compute = compute;
-            this.server = server;
-            this.cgroup = cgroup;
-            this.cu = compute.spec().cu();
-        }
-
-        String address() {
-            return ProcessDriver.address(server);
-        }
-
-        /** Data directory, settings, cgroup at the current size, then the postmaster inside it. */
-        void prepare() throws IOException, InterruptedException {
-            if (!Files.isExecutable(server.config().binaries().postgres())) {
-                throw new IOException("Postgres " + server.config().binaries().version() + " is not installed here"
-                        + " (looked in /usr/lib/postgresql/" + server.config().binaries().version() + "/bin and PATH)");
-            }
-            Files.createDirectories(server.config().logFile().getParent());
-            server.initialize();
-            server.writeEndpointSettings(compute.spec().postgres().settings());
-            UnaryOperator<List<String>> launch = UnaryOperator.identity();
-            if (cgroup.isPresent()) {
-                ComputeCgroup group = cgroup.get();
-                group.create();
-                group.limitMemory(cu.memory());
-                group.limitCpu(cu.cpu());
-                launch = group::joiningCommand;
-            }
-            server.start(launch);
-        }
-
-        /**
-         * Upscale: memory, then CPU, then settings. Downscale: the guest's check first, then
-         * memory (which reclaims page cache), and only when memory reached the new size CPU and
-         * settings; otherwise memory goes back and the downscale is refused.
-         */
-        ResizeOutcome resize(Cu target) throws IOException, SQLException {
-            if (target.equals(cu)) {
-                return new ResizeOutcome(cu, false, "already " + target + " CU");
-            }
-            boolean down = target.compareTo(cu) < 0;
-            if (cgroup.isPresent()) {
-                ComputeCgroup group = cgroup.get();
-                if (down) {
-                    Optional<String> refusal = downscaleRefusal(group, target);
-                    if (refusal.isPresent()) {
-                        return new ResizeOutcome(cu, true, refusal.get());
-                    }
-                }
-                ComputeCgroup.MemoryLimit memory = group.limitMemory(target.memory());
-                if (memory.stoppedAtFloor()) {
-                    group.limitMemory(cu.memory());
-                    return new ResizeOutcome(cu, true, String.format("memory stopped at %d MiB, above %s CU: %d MiB cannot be reclaimed",
-                            memory.applied().value() >> 20, target, memory.usage().value() >> 20));
-                }
-                if (!down) {
-                    guests.ifPresent(g -> g.notifyUpscale(compute.name(), memory.applied().value()));
-                }
-                group.limitCpu(target.cpu());
-            }
-            server.alterSystem(SizedSettings.of(target));
-            cu = target;
-            return new ResizeOutcome(target, false, "resized to " + target + " CU");
-        }
-
-        /** The guest's answer when one runs; otherwise the same check, made here. */
-        private Optional<String> downscaleRefusal(ComputeCgroup group, Cu target) throws IOException {
-            if (guests.isEmpty()) {
-                return DownscaleCheck.refusal(group.memoryBreakdown().unreclaimable(), target);
-            }
-            try {
-                return guests.get().askDownscale(compute.name(), target, DOWNSCALE_ANSWER_TIMEOUT);
-            } catch (GuestConnections.GuestUnavailableException e) {
-                return Optional.of(e.getMessage());
-            }
-        }
-
-        void startGuest() {
-            if (guest == null && guests.isPresent() && cgroup.isPresent()) {
-                String token = guests.get().admit(compute.name());
-                guest = new GuestAgent(compute.name(), token, cgroup.get(), guests.get().socket(),
-                        settings.guests().orElseThrow(), Clock.systemUTC()).start();
-            }
-        }
-
-        void stopGuest() {
-            if (guest != null) {
-                guest.close();
-                guest = null;
-            }
-            guests.ifPresent(g -> g.forget(compute.name()));
-        }
-
-        void removeCgroup() throws IOException {
-            if (cgroup.isEmpty()) {
-                return;
-            }
-            // Backends leave a moment after the postmaster.
-            if (!cgroup.get().removeOnceEmpty(CGROUP_EMPTY_WAIT)) {
-                log.warn("the cgroup of {} still holds processes {}; left in place", compute.name(), cgroup.get().processes());
-            }
         }
     }
 }

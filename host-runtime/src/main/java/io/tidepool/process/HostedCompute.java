@@ -1,0 +1,197 @@
+package io.tidepool.process;
+
+import io.tidepool.agent.ComputeDriver.ResizeOutcome;
+import io.tidepool.api.quantity.Cu;
+import io.tidepool.api.resource.Compute;
+import io.tidepool.guest.DownscaleCheck;
+import io.tidepool.guest.GuestAgent;
+import io.tidepool.guest.cgroup.ComputeCgroup;
+import io.tidepool.postgres.PostgresServer;
+import io.tidepool.postgres.SizedSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One compute on this host: its Postgres server, its cgroup, its guest agent and the size applied
+ * to them. Changes of size and lifecycle are made under the instance's lock; what the driver's
+ * round reads (phase, size) is volatile.
+ */
+final class HostedCompute {
+    private static final Logger log = LoggerFactory.getLogger(HostedCompute.class);
+    private static final long READY_POLL_NANOS = Duration.ofMillis(50).toNanos();
+    /** How long a guest has to answer a downscale request before it counts as refused. */
+    static final Duration DOWNSCALE_ANSWER_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CGROUP_EMPTY_WAIT = Duration.ofSeconds(10);
+
+    final Compute compute;
+    final PostgresServer server;
+    final Optional<ComputeCgroup> cgroup;
+    /** Present when guest agents run; they need the cgroup too. */
+    private final Optional<GuestConnections> guests;
+    private final Optional<GuestAgent.Settings> guestSettings;
+    volatile GuestAgent guest;
+    volatile Compute.Phase phase = Compute.Phase.Starting;
+    volatile Cu cu;
+    volatile int restarts;
+    volatile boolean stopped;
+
+    HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup,
+                  Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings) {
+        this.compute = compute;
+        this.server = server;
+        this.cgroup = cgroup;
+        this.guests = guests;
+        this.guestSettings = guestSettings;
+        this.cu = compute.spec().cu();
+    }
+
+    String name() {
+        return compute.name();
+    }
+
+    String address() {
+        return ProcessDriver.address(server);
+    }
+
+    /** Brings the compute to Running, or to Failed with the reason in the log. */
+    void boot(Duration readyTimeout) {
+        try {
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                prepare();
+            }
+            long deadline = System.nanoTime() + readyTimeout.toNanos();
+            while (!server.ready()) {
+                if (stopped) {
+                    return;
+                }
+                if (!server.alive() || System.nanoTime() - deadline > 0) {
+                    throw new IOException(name() + " did not accept queries within " + readyTimeout.toSeconds()
+                            + " s; see " + server.config().logFile());
+                }
+                LockSupport.parkNanos(READY_POLL_NANOS);
+            }
+            synchronized (this) {
+                server.alterSystem(SizedSettings.of(cu));
+                startGuest();
+                phase = Compute.Phase.Running;
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            log.warn("starting {} failed", name(), e);
+            phase = Compute.Phase.Failed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Data directory, settings, cgroup at the current size, then the postmaster inside it. */
+    private void prepare() throws IOException, InterruptedException {
+        if (!Files.isExecutable(server.config().binaries().postgres())) {
+            throw new IOException("Postgres " + server.config().binaries().version() + " is not installed here"
+                    + " (looked in /usr/lib/postgresql/" + server.config().binaries().version() + "/bin and PATH)");
+        }
+        Files.createDirectories(server.config().logFile().getParent());
+        server.initialize();
+        server.writeEndpointSettings(compute.spec().postgres().settings());
+        UnaryOperator<List<String>> launch = UnaryOperator.identity();
+        if (cgroup.isPresent()) {
+            ComputeCgroup group = cgroup.get();
+            group.create();
+            group.limitMemory(cu.memory());
+            group.limitCpu(cu.cpu());
+            launch = group::joiningCommand;
+        }
+        server.start(launch);
+    }
+
+    /**
+     * Upscale: memory, then CPU, then settings. Downscale: the guest's check first, then
+     * memory (which reclaims page cache), and only when memory reached the new size CPU and
+     * settings; otherwise memory goes back and the downscale is refused.
+     */
+    synchronized ResizeOutcome resize(Cu target) throws IOException, SQLException {
+        if (target.equals(cu)) {
+            return new ResizeOutcome(cu, false, "already " + target + " CU");
+        }
+        boolean down = target.compareTo(cu) < 0;
+        if (cgroup.isPresent()) {
+            ComputeCgroup group = cgroup.get();
+            if (down) {
+                Optional<String> refusal = downscaleRefusal(group, target);
+                if (refusal.isPresent()) {
+                    return new ResizeOutcome(cu, true, refusal.get());
+                }
+            }
+            ComputeCgroup.MemoryLimit memory = group.limitMemory(target.memory());
+            if (memory.stoppedAtFloor()) {
+                group.limitMemory(cu.memory());
+                return new ResizeOutcome(cu, true, String.format("memory stopped at %d MiB, above %s CU: %d MiB cannot be reclaimed",
+                        memory.applied().value() >> 20, target, memory.usage().value() >> 20));
+            }
+            if (!down) {
+                guests.ifPresent(g -> g.notifyUpscale(name(), memory.applied().value()));
+            }
+            group.limitCpu(target.cpu());
+        }
+        server.alterSystem(SizedSettings.of(target));
+        cu = target;
+        return new ResizeOutcome(target, false, "resized to " + target + " CU");
+    }
+
+    /** The guest's answer when one runs; otherwise the same check, made here. */
+    private Optional<String> downscaleRefusal(ComputeCgroup group, Cu target) throws IOException {
+        if (guests.isEmpty()) {
+            return DownscaleCheck.refusal(group.memoryBreakdown().unreclaimable(), target);
+        }
+        try {
+            return guests.get().askDownscale(name(), target, DOWNSCALE_ANSWER_TIMEOUT);
+        } catch (GuestConnections.GuestUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Stops the guest, the postmaster and its backends, then removes the cgroup; the data stays. */
+    synchronized void stop() throws IOException, InterruptedException {
+        stopped = true;
+        stopGuest();
+        server.stop();
+        removeCgroup();
+    }
+
+    private void startGuest() {
+        if (guest == null && guests.isPresent() && cgroup.isPresent()) {
+            String token = guests.get().admit(name());
+            guest = new GuestAgent(name(), token, cgroup.get(), guests.get().socket(), guestSettings.orElseThrow(),
+                    Clock.systemUTC()).start();
+        }
+    }
+
+    private void stopGuest() {
+        if (guest != null) {
+            guest.close();
+            guest = null;
+        }
+        guests.ifPresent(g -> g.forget(name()));
+    }
+
+    private void removeCgroup() throws IOException {
+        if (cgroup.isEmpty()) {
+            return;
+        }
+        // Backends leave a moment after the postmaster.
+        if (!cgroup.get().removeOnceEmpty(CGROUP_EMPTY_WAIT)) {
+            log.warn("the cgroup of {} still holds processes {}; left in place", name(), cgroup.get().processes());
+        }
+    }
+}
