@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The pressure-to-relief benchmark of docs/BENCHMARKS.md: real Postgres computes at 0.25 CU in real
 # cgroups with their guest agents, one local host, the real control loop on a 1- or 3-node Ratis store
-# in one JVM. Each trial takes 950 MiB of a compute's 1 GiB at once and times, in the guest, how long
-# until the larger limit is in place. Needs root, cgroup v1 and Postgres 15. Prints a markdown table.
+# in one JVM. Each trial takes 950 MiB of a compute's 1 GiB at once (a process in its memory cgroup)
+# and times, in the guest, how long until the larger limit is in place. Needs root, cgroup v1 and
+# Postgres 15. Prints a markdown table.
 #
 #   bench/pressure-relief.sh [--runs 3] [--trials 100] [--nodes 1,3] [--endpoints 2]
 #
@@ -16,7 +17,7 @@ while [[ $# -gt 0 ]]; do
     --trials) trials="$2"; shift 2 ;;
     --nodes) nodes="$2"; shift 2 ;;
     --endpoints) endpoints="$2"; shift 2 ;;
-    *) echo "unknown option $1" >&2; sed -n '7p' "$0" >&2; exit 2 ;;
+    *) echo "unknown option $1" >&2; sed -n '8p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -43,12 +44,12 @@ done
 
 echo "pressure to relief: $trials trials per run, $runs run(s), medians over runs; $(date -u +%F)"
 echo
-echo "| store nodes | trials/run | p50 ms | p90 ms | p99 ms | max ms |"
-echo "|---|---|---|---|---|---|"
+echo "| store nodes | trials/run | reliefs timed | p50 ms | p90 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|---|"
 for n in ${nodes//,/ }; do
-  awk -F'\t' -v n="$n" '$1 == n' "$work/results.tsv" | sort -t$'\t' -k3,3n | awk -F'\t' '
+  awk -F'\t' -v n="$n" '$1 == n' "$work/results.tsv" | sort -t$'\t' -k4,4n | awk -F'\t' '
     { rows[NR] = $0 } END {
       m = int((NR + 1) / 2); split(rows[m], r, "\t");
       # the median run by p50; its other columns are shown as measured
-      printf "| %s | %s | %s | %s | %s | %s |\n", r[1], r[2], r[3], r[4], r[5], r[6] }'
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", r[1], r[2], r[3], r[4], r[5], r[6], r[7] }'
 done

@@ -50,6 +50,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
     private final Map<String, ScalingDecision> lastDecisions = new ConcurrentHashMap<>();
     /** Each compute's latest call for memory not answered yet: soft state, the guest calls again if unanswered. */
     private final Map<String, UpscaleRequest> requests = new ConcurrentHashMap<>();
+    /** When each compute's guest last called for memory, answered or not: such a call holds downscales for a window. */
+    private final Map<String, Instant> pressures = new ConcurrentHashMap<>();
     /** One per host that has had an upscale in this term: bounded by the hosts. */
     private final Map<String, Object> admissionLocks = new ConcurrentHashMap<>();
 
@@ -73,6 +75,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
     /** Keeps a guest's call for memory until a decision answers it; the caller then queues the compute. */
     public void requestUpscale(String compute, UpscaleRequest request) {
         requests.merge(compute, request, (held, newer) -> newer.at().isBefore(held.at()) ? held : newer);
+        pressures.merge(compute, request.at(), (held, newer) -> newer.isBefore(held) ? held : newer);
     }
 
     /** The latest decision about a compute, including holds, with its explanation (for describe). */
@@ -88,6 +91,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             refusals.remove(name);
             lastDecisions.remove(name);
             requests.remove(name);
+            pressures.remove(name);
             return Result.done();
         }
         Compute.Status observed = compute.status();
@@ -114,7 +118,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         ScalingDecision decision;
         ScalingInput input = new ScalingInput(endpoint.spec().compute().minCu(), endpoint.spec().compute().maxCu(),
                 compute.spec().cu(), observed.cu(), history == null ? new GoalHistory(policy.stabilisationWindow(), now) : history,
-                refusals.get(name), requests.get(name));
+                refusals.get(name), requests.get(name), pressures.get(name));
         if (history == null) {
             decision = Autoscaler.decide(policy, input, now);
         } else {

@@ -25,9 +25,10 @@ import java.util.Optional;
  *   <li>without a fresh sample, hold: never shrink blind;</li>
  *   <li>grow at once to the latest sample's goal, within the bounds, however many steps that is;</li>
  *   <li>shrink only when this leader has watched a whole stabilisation window, the guest has not
- *       refused a downscale recently, the window has no gap in metrics, and even the highest goal
- *       of the window is below the granted size; then shrink to that highest goal, so that a spike
- *       anywhere in the window keeps the size (no oscillation).</li>
+ *       refused a downscale recently nor called for memory within the window, the window has no
+ *       gap in metrics, and even the highest goal of the window is below the granted size; then
+ *       shrink to that highest goal, so that a spike anywhere in the window keeps the size (no
+ *       oscillation).</li>
  * </ol>
  */
 public final class Autoscaler {
@@ -121,6 +122,10 @@ public final class Autoscaler {
             }
         }
         Instant windowStart = now.minus(window);
+        if (input.lastPressureAt() != null && input.lastPressureAt().isAfter(windowStart)) {
+            return hold(granted, Reason.STABILISING, lower + "the guest called for memory "
+                    + elapsed(Duration.between(input.lastPressureAt(), now)) + " ago, within the " + setting(window) + " window");
+        }
         Duration gap = input.goals().longestGapBetween(windowStart, now);
         Optional<RecentGoals.Peak> peak = input.goals().peakSince(windowStart);
         if (gap.compareTo(policy.metricsMaxAge()) > 0 || peak.isEmpty()) {

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param goals         the goals the leader has seen for the compute, read only
  * @param lastRefusalAt when the guest last refused a downscale, or null if never (as far as known)
  * @param request       the guest's latest call for memory not yet answered, or null
+ * @param lastPressureAt  when the guest last called for memory, answered or not, or null if never
+ *                      (as far as known): the call counts in the stabilisation window, since the
+ *                      once-a-second metrics may never have seen what the guest caught in milliseconds
  */
 public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt,
-                           UpscaleRequest request) {
+                           UpscaleRequest request, Instant lastPressureAt) {
 
     public ScalingInput {
         Objects.requireNonNull(minCu, "minCu");
@@ -31,7 +34,7 @@ public record ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoa
     }
 
     public ScalingInput(Cu minCu, Cu maxCu, Cu granted, Cu applied, RecentGoals goals, Instant lastRefusalAt) {
-        this(minCu, maxCu, granted, applied, goals, lastRefusalAt, null);
+        this(minCu, maxCu, granted, applied, goals, lastRefusalAt, null, null);
     }
 
     /** {@code cu} moved into [minCu, maxCu]. */

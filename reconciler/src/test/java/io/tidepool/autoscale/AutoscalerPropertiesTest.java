@@ -30,7 +30,7 @@ class AutoscalerPropertiesTest {
 
     /** One compute as the leader sees it at {@code now}; the history is rebuilt from the samples. */
     record Scenario(ScalingPolicy policy, Cu min, Cu max, Cu granted, Cu applied, Instant observingSince,
-            List<ComputeMetrics> samples, Instant lastRefusalAt, Instant now) {
+            List<ComputeMetrics> samples, Instant lastRefusalAt, Instant lastPressureAt, Instant now) {
 
         GoalHistory history() {
             GoalHistory history = new GoalHistory(policy.stabilisationWindow(), observingSince);
@@ -39,7 +39,7 @@ class AutoscalerPropertiesTest {
         }
 
         ScalingInput input(RecentGoals goals) {
-            return new ScalingInput(min, max, granted, applied, goals, lastRefusalAt);
+            return new ScalingInput(min, max, granted, applied, goals, lastRefusalAt, null, lastPressureAt);
         }
 
         ScalingDecision decide() {
@@ -115,13 +115,17 @@ class AutoscalerPropertiesTest {
     }
 
     @Property(tries = 1000)
-    void neverDownscalesWithinTheRefusalBackoffOrAcrossAGap(@ForAll("scenarios") Scenario scenario) {
+    void neverDownscalesWithinTheRefusalBackoffNorAWindowAfterACallForMemoryNorAcrossAGap(@ForAll("scenarios") Scenario scenario) {
         ScalingDecision decision = scenario.decide();
 
         if (decision.direction() == Direction.DOWN && scenario.withinBounds()) {
             if (scenario.lastRefusalAt() != null) {
                 assertThat(Duration.between(scenario.lastRefusalAt(), scenario.now()))
                         .isGreaterThanOrEqualTo(scenario.policy().refusalBackoff());
+            }
+            if (scenario.lastPressureAt() != null) {
+                assertThat(Duration.between(scenario.lastPressureAt(), scenario.now()))
+                        .isGreaterThanOrEqualTo(scenario.policy().stabilisationWindow());
             }
             Instant previous = scenario.now().minus(scenario.policy().stabilisationWindow());
             for (ComputeMetrics sample : scenario.inWindow()) {
@@ -196,7 +200,8 @@ class AutoscalerPropertiesTest {
                         Arbitraries.integers().between(0, 400),
                         Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.integers().between(0, 5)),
                                 Tuple.of(1, Arbitraries.integers().between(0, 70))),
-                        Arbitraries.integers().between(-1, 400))
+                        Arbitraries.integers().between(-1, 400),
+                        Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(-1)), Tuple.of(1, Arbitraries.integers().between(0, 700))))
                 .as(AutoscalerPropertiesTest::scenario);
     }
 
@@ -220,7 +225,7 @@ class AutoscalerPropertiesTest {
 
     private static Scenario scenario(ScalingPolicy policy, Tuple.Tuple3<Cu, Cu, Cu> bounds, int appliedChoice,
             List<Tuple.Tuple2<Integer, double[]>> samples, int observingOffsetSeconds, int nowAfterLastSeconds,
-            int refusedSecondsAgo) {
+            int refusedSecondsAgo, int calledForMemorySecondsAgo) {
         List<ComputeMetrics> metrics = new ArrayList<>();
         Instant at = T0;
         for (Tuple.Tuple2<Integer, double[]> sample : samples) {
@@ -236,7 +241,8 @@ class AutoscalerPropertiesTest {
             default -> granted.plus(Cu.QUARTER);
         };
         Instant refusal = refusedSecondsAgo < 0 ? null : now.minusSeconds(refusedSecondsAgo);
+        Instant pressure = calledForMemorySecondsAgo < 0 ? null : now.minusSeconds(calledForMemorySecondsAgo);
         return new Scenario(policy, bounds.get1(), bounds.get2(), granted, applied,
-                T0.plusSeconds(observingOffsetSeconds), metrics, refusal, now);
+                T0.plusSeconds(observingOffsetSeconds), metrics, refusal, pressure, now);
     }
 }

@@ -99,6 +99,16 @@ class AutoscalerTest {
     }
 
     @Test
+    void aCallForMemoryHoldsDownscalesForAWindowThoughTheMetricsNeverSawTheUsage() {
+        sampleEvery10s(0, 700, 0.1, 0.1, 0);
+
+        assertDecision(decide(calledForMemoryAt(input("0.25", "2", "1", "1"), at(401)), at(700)), Direction.HOLD, "1",
+                Reason.STABILISING, "hold at 1 CU: goal 0.25 CU, but the guest called for memory 4m59s ago, within the 5m window");
+        assertDecision(decide(calledForMemoryAt(input("0.25", "2", "1", "1"), at(401)), at(701)), Direction.DOWN, "0.25",
+                Reason.CPU, "downscale 1 -> 0.25 CU: the highest goal in the last 5m was 0.25 CU (load1 0.1)");
+    }
+
+    @Test
     void holdsOnStaleMetricsAndSaysHowOldTheyAre() {
         sampleEvery10s(0, 400, 0.1, 1, 0);
 
@@ -263,7 +273,12 @@ class AutoscalerTest {
 
     private static ScalingInput request(ScalingInput input, UpscaleRequest request) {
         return new ScalingInput(input.minCu(), input.maxCu(), input.granted(), input.applied(), input.goals(),
-                input.lastRefusalAt(), request);
+                input.lastRefusalAt(), request, request.at());
+    }
+
+    private static ScalingInput calledForMemoryAt(ScalingInput input, Instant at) {
+        return new ScalingInput(input.minCu(), input.maxCu(), input.granted(), input.applied(), input.goals(),
+                input.lastRefusalAt(), null, at);
     }
 
     private static void assertDecision(ScalingDecision decision, Direction direction, String to, Reason reason,

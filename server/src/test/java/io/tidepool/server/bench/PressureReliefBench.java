@@ -47,14 +47,15 @@ import java.util.concurrent.Future;
  * Memory pressure to relief, end to end, driven by {@code bench/pressure-relief.sh}: real Postgres
  * computes at 0.25 CU in real cgroups, each with a guest agent, on one local host of a real store
  * (1 or 3 Ratis nodes in this JVM) with the real control loop. In each trial a process in the
- * compute's cgroup takes 950 MiB of its 1 GiB at once; the guest sees the pressure and calls for
+ * compute's memory cgroup takes 950 MiB of its 1 GiB at once; the guest sees the pressure and calls for
  * memory, the host agent passes the call on, the autoscaler grants, the agent raises the limit.
  * The guest times each relief, from its first reading over the threshold to its first reading of a
  * larger limit. The memory is then freed and the compute shrinks back (a 3 s stabilisation window)
  * before the next trial.
  *
  * <pre>run --trials 100 [--nodes 1|3] [--endpoints 2]</pre>
- * Prints one line: nodes, trials, p50, p90, p99, max in milliseconds.
+ * Prints one line: nodes, trials, reliefs timed (trials whose pressure the guest saw), then p50,
+ * p90, p99 and max of those in milliseconds.
  */
 public final class PressureReliefBench {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -124,7 +125,7 @@ public final class PressureReliefBench {
                 }
                 runners.shutdown();
                 Arrays.sort(all);
-                System.out.printf("%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f%n", nodes, all.length, ms(all, 0.5), ms(all, 0.9),
+                System.out.printf("%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f%n", nodes, trials, all.length, ms(all, 0.5), ms(all, 0.9),
                         ms(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
             }
         } finally {
@@ -147,14 +148,14 @@ public final class PressureReliefBench {
     /** Runs the trials on one endpoint; returns the relief times its guest measured, in nanoseconds. */
     private static long[] runTrials(ResourceRegistry registry, ProcessDriver driver, String endpoint, int trials)
             throws Exception {
-        String compute = awaitSize(registry, endpoint, Cu.QUARTER);
+        String compute = awaitSize(registry, endpoint, Cu.QUARTER, null);
         ComputeCgroup cgroup = driver.cgroup(compute).orElseThrow();
-        Process hog = new ProcessBuilder(cgroup.joiningCommand(List.of("perl", "-e", HOG)))
+        Process hog = new ProcessBuilder(joiningMemoryOnly(cgroup, List.of("perl", "-e", HOG)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (Writer commands = new OutputStreamWriter(hog.getOutputStream(), StandardCharsets.US_ASCII);
              BufferedReader answers = new BufferedReader(new InputStreamReader(hog.getInputStream(), StandardCharsets.US_ASCII))) {
             for (int trial = 0; trial < trials; trial++) {
-                awaitSize(registry, endpoint, Cu.QUARTER);
+                awaitSize(registry, endpoint, Cu.QUARTER, cgroup);
                 Await.until(WAIT, compute + " back at 1 GiB", () -> limit(cgroup) == 1024 * MIB);
                 command(commands, answers, "a 950");
                 Await.until(WAIT, compute + " relieved", () -> limit(cgroup) > 1024 * MIB);
@@ -174,8 +175,23 @@ public final class PressureReliefBench {
         }
     }
 
+    /**
+     * The command joining only the compute's memory cgroup: the hog's memory is the pressure; under
+     * the 0.25 CU CPU quota its page faults would take about a second, long enough for the
+     * once-a-second metrics to grow the compute before the threshold is ever crossed.
+     */
+    private static List<String> joiningMemoryOnly(ComputeCgroup cgroup, List<String> command) {
+        List<Path> memory = cgroup.procsFiles().stream().filter(procs -> procs.toString().contains("/memory/")).toList();
+        if (memory.size() != 1) {
+            throw new IllegalStateException("expected one memory cgroup (v1) among " + cgroup.procsFiles());
+        }
+        List<String> full = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > '" + memory.get(0) + "' || exit 125; exec \"$@\"", "sh"));
+        full.addAll(command);
+        return full;
+    }
+
     /** Waits until the endpoint runs at {@code size}, host-confirmed; returns its compute. */
-    private static String awaitSize(ResourceRegistry registry, String endpoint, Cu size) {
+    private static String awaitSize(ResourceRegistry registry, String endpoint, Cu size, ComputeCgroup cgroup) {
         String[] compute = new String[1];
         try {
             Await.until(WAIT, endpoint + " running at " + size + " CU", () -> {
@@ -188,9 +204,20 @@ public final class PressureReliefBench {
             Endpoint.Status status = registry.get(Endpoint.class, Kind.ENDPOINT, endpoint).map(Endpoint::status).orElse(null);
             throw new AssertionError(e.getMessage() + "; its status: " + status + "; its compute's: " + (compute[0] == null ? null
                     : registry.get(io.tidepool.api.resource.Compute.class, Kind.COMPUTE, compute[0]).map(c -> c.status())
-                            .orElse(null)), e);
+                            .orElse(null)) + "; its cgroup's memory: " + memoryStat(cgroup), e);
         }
         return compute[0];
+    }
+
+    private static String memoryStat(ComputeCgroup cgroup) {
+        if (cgroup == null) {
+            return "unknown";
+        }
+        try {
+            return cgroup.memoryBreakdown() + ", processes " + cgroup.processes();
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 
     private static long limit(ComputeCgroup cgroup) {
