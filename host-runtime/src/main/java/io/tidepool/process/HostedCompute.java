@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +32,8 @@ final class HostedCompute {
     /** How long a guest has to answer a downscale request before it counts as refused. */
     static final Duration DOWNSCALE_ANSWER_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CGROUP_EMPTY_WAIT = Duration.ofSeconds(10);
+    /** A guest that answers no health check (one goes out every round) for this long is started again. */
+    static final Duration GUEST_SILENCE_LIMIT = Duration.ofSeconds(5);
 
     final Compute compute;
     final PostgresServer server;
@@ -39,6 +42,7 @@ final class HostedCompute {
     private final Optional<GuestConnections> guests;
     private final Optional<GuestAgent.Settings> guestSettings;
     volatile GuestAgent guest;
+    private volatile Instant guestStartedAt;
     volatile Compute.Phase phase = Compute.Phase.Starting;
     volatile Cu cu;
     volatile int restarts;
@@ -169,9 +173,37 @@ final class HostedCompute {
         removeCgroup();
     }
 
+    /**
+     * Starts the guest agent again when it has been silent for {@link #GUEST_SILENCE_LIMIT}: without
+     * it nothing catches memory pressure, downscales are refused and no metrics flow.
+     *
+     * @return whether it was started again
+     */
+    boolean restartGuestIfSilent(Instant now) {
+        GuestAgent watched = guest;
+        if (watched == null || phase != Compute.Phase.Running || guests.isEmpty()) {
+            return false;
+        }
+        Instant startedAt = guestStartedAt;
+        Instant heard = guests.get().lastHeard(name()).filter(at -> at.isAfter(startedAt)).orElse(startedAt);
+        if (Duration.between(heard, now).compareTo(GUEST_SILENCE_LIMIT) <= 0) {
+            return false;
+        }
+        synchronized (this) {
+            if (guest != watched || stopped) {
+                return false;
+            }
+            log.warn("the guest agent of {} has been silent since {}; starting it again", name(), heard);
+            stopGuest();
+            startGuest();
+            return true;
+        }
+    }
+
     private void startGuest() {
         if (guest == null && guests.isPresent() && cgroup.isPresent()) {
             String token = guests.get().admit(name());
+            guestStartedAt = Instant.now();
             guest = new GuestAgent(name(), token, cgroup.get(), guests.get().socket(), guestSettings.orElseThrow(),
                     Clock.systemUTC()).start();
         }

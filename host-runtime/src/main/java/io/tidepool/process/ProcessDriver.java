@@ -221,6 +221,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             return Optional.empty();
         }
         guests.ifPresent(g -> g.checkHealth(name));
+        instance.restartGuestIfSilent(Instant.now());
         if (instance.phase == Compute.Phase.Running && !instance.server.alive()) {
             log.warn("the postmaster of {} exited; starting it again", name);
             instance.phase = Compute.Phase.Starting;

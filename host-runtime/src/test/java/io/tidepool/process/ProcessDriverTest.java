@@ -8,6 +8,7 @@ import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.guest.GuestAgent;
 import io.tidepool.guest.cgroup.CgroupLayout;
 import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.postgres.PostgresBinaries;
@@ -99,6 +100,23 @@ class ProcessDriverTest {
             assertThat(driver.cgroup("big-1").orElseThrow().memoryLimit().value()).isEqualTo(2L << 30);
             assertThat(driver.observe("big-1", NOW).orElseThrow().cu()).isEqualTo(Cu.ofQuarters(2));
         }
+    }
+
+    @Test
+    void aGuestAgentThatFallsSilentIsStartedAgainAndAnswersForItsCompute() throws Exception {
+        driver.start(compute("news-1", "news", Cu.ofQuarters(2)), NOW);
+        awaitRunning("news-1");
+        GuestAgent first = driver.guestAgent("news-1").orElseThrow();
+        Await.until(WAIT, "the guest welcomed", first::welcomed);
+
+        first.close();
+        GuestAgent second = Await.value(WAIT, "a new guest agent for news-1", () -> {
+            driver.observe("news-1", NOW);
+            return driver.guestAgent("news-1").filter(guest -> guest != first && guest.welcomed()).orElse(null);
+        });
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(driver.resize("news-1", Cu.ofQuarters(1), NOW).refused()).as("the new guest answers downscales").isFalse();
     }
 
     @Test
