@@ -1,11 +1,13 @@
 package io.tidepool.e2e;
 
+import io.tidepool.store.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,8 +24,11 @@ final class UpProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static UpProcess start(Launcher launcher, Path dataDir, int port) throws IOException, InterruptedException {
-        Process process = launcher.command("up", "--data-dir", dataDir.toString(), "--port", Integer.toString(port))
+    /** @param options more of up's options, such as {@code --driver sim} */
+    static UpProcess start(Launcher launcher, Path dataDir, int port, List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("up", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        command.addAll(options);
+        Process process = launcher.command(command.toArray(String[]::new))
                 .redirectErrorStream(true)
                 .start();
         UpProcess up = new UpProcess(process);
@@ -61,6 +66,16 @@ final class UpProcess implements AutoCloseable {
 
     String output() {
         return String.join("\n", output);
+    }
+
+    /** The first line up printed that starts with {@code prefix}, waiting up to {@code timeout} for it. */
+    String awaitLineStartingWith(String prefix, Duration timeout) {
+        try {
+            return Await.value(timeout, "a line of up starting with \"" + prefix + "\"",
+                    () -> output.stream().filter(line -> line.startsWith(prefix)).findFirst().orElse(null));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; up printed:\n" + output(), e);
+        }
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed that was not already durable. */

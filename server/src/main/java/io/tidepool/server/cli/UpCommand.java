@@ -1,12 +1,11 @@
 package io.tidepool.server.cli;
 
+import io.tidepool.agent.ComputeDriver;
 import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.Kind;
-import io.tidepool.manifests.cli.CliException;
-import io.tidepool.manifests.cli.ExitCode;
 import io.tidepool.manifests.client.ClientConfig;
 import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
@@ -21,8 +20,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,14 +59,19 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "auto",
             description = "How the hosts run computes: sim (simulated, no Postgres), process (real Postgres in "
-                    + "cgroups; needs root, cgroups and Postgres 15) or auto, which is sim until the guest agent "
-                    + "lands (default: ${DEFAULT-VALUE})")
+                    + "cgroups; needs root, cgroups and Postgres 15) or auto, which is process where this machine "
+                    + "has what it needs and sim otherwise, saying why (default: ${DEFAULT-VALUE})")
     Driver driver;
 
     @Option(names = "--computes-dir", paramLabel = "DIR", defaultValue = "/var/lib/tidepool/computes",
-            description = "With --driver process: where endpoints' databases and logs live, reachable by the "
+            description = "With the process driver: where endpoints' databases and logs live, reachable by the "
                     + "computes' user (default: ${DEFAULT-VALUE})")
     Path computesDir;
+
+    @Option(names = "--cgroup-parent", paramLabel = "NAME", defaultValue = LocalMachine.CGROUP_PARENT,
+            description = "With the process driver: the cgroup that holds the hosts' computes, as NAME/HOST/COMPUTE "
+                    + "under up's own cgroup on v1 and under the root on v2 (default: ${DEFAULT-VALUE})")
+    String cgroupParent;
 
     @Spec
     CommandSpec spec;
@@ -76,27 +82,26 @@ public final class UpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--hosts: expected from 0 to " + LocalHosts.MAX_HOSTS + ", got " + hosts);
         }
         LocalMachine machine = LocalMachine.detect();
-        if (driver == Driver.process) {
-            Optional<String> unavailable = machine.processDriverUnavailable();
-            if (unavailable.isPresent()) {
-                throw new CliException(ExitCode.INVALID, "--driver process: " + unavailable.get() + "; use --driver sim");
-            }
-        }
+        DriverChoice choice = DriverChoice.of(driver, driver == Driver.sim ? Optional.empty() : machine.processDriverUnavailable());
+        Function<String, ComputeDriver> processDrivers = choice.driver() == Driver.process ? processDrivers(machine) : null;
         PrintWriter out = spec.commandLine().getOut();
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(
                 NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port));
+        PsqlLines psqlLines = null;
         LocalHosts localHosts;
         boolean created;
         HostShape shape;
         try {
+            // Before the hosts start, so that no endpoint starting with them goes unannounced.
+            psqlLines = PsqlLines.follow(plane.store(), out);
             Clock clock = Clock.systemUTC();
-            if (driver == Driver.process) {
+            if (choice.driver() == Driver.process) {
                 // Local hosts are this machine: each takes its slice, whatever the cell's template says.
                 shape = LocalMachine.slice(hosts);
                 created = ensureCell(plane, shape, LocalMachine.CPU_OVERCOMMIT);
                 localHosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, LocalHosts.Settings.of(cell, hosts, shape),
-                        machine.processDrivers(computesDir), clock);
+                        processDrivers, clock);
             } else {
                 created = ensureCell(plane, SIM_HOST_SHAPE, 1.0);
                 shape = hostShape(plane);
@@ -104,17 +109,35 @@ public final class UpCommand implements Callable<Integer> {
                         SimulatedTenants.drivers(clock.instant()), clock);
             }
         } catch (RuntimeException | IOException e) {
+            if (psqlLines != null) {
+                psqlLines.close();
+            }
             plane.close();
             throw e;
         }
+        PsqlLines lines = psqlLines;
+        String cellText = created ? "created, hosts of " + shapeText(shape) : "hosts of " + shapeText(shape);
         Foreground.runUntilStopped(() -> {
+            lines.close();
             localHosts.close();
             plane.close();
-        }, () -> announce(plane, localHosts, machine, created ? "created, hosts of " + shapeText(shape) : "hosts of " + shapeText(shape), out));
+        }, () -> {
+            announce(plane, localHosts, machine, choice, cellText, out);
+            lines.start();
+        });
         return 0;
     }
 
-    private void announce(ControlPlane plane, LocalHosts localHosts, LocalMachine machine, String cellText, PrintWriter out) {
+    private Function<String, ComputeDriver> processDrivers(LocalMachine machine) {
+        try {
+            return machine.processDrivers(computesDir, cgroupParent);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--cgroup-parent: " + e.getMessage());
+        }
+    }
+
+    private void announce(ControlPlane plane, LocalHosts localHosts, LocalMachine machine, DriverChoice choice,
+                          String cellText, PrintWriter out) {
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
         try {
@@ -129,23 +152,24 @@ public final class UpCommand implements Callable<Integer> {
         out.println("  cell:      " + cell + " (" + cellText + ")");
         out.println("  hosts:     " + (localHosts.names().isEmpty() ? "none in this process (--hosts 0)"
                 : String.join(", ", localHosts.names())));
-        if (driver == Driver.process) {
-            out.println("  driver:    process: real Postgres in cgroups (" + machine.cgroupVersion() + "), data in "
-                    + computesDir.toAbsolutePath());
+        String computes = choice.driver() == Driver.process
+                ? "real Postgres in cgroups " + machine.cgroupVersion().name().toLowerCase(Locale.ROOT) + " (under "
+                        + cgroupParent + "), data in " + computesDir.toAbsolutePath()
+                : "simulated computes, no Postgres; tenant workloads play " + SimulatedTenants.SPEED + "x faster than the clock";
+        if (choice.auto().isPresent()) {
+            // What auto saw makes the line long: the computes go on the next one.
+            out.println("  driver:    " + choice.label());
+            out.println("             " + computes);
         } else {
-            out.println("  driver:    sim: simulated computes, no Postgres; tenant workloads play "
-                    + SimulatedTenants.SPEED + "x faster than the clock");
-        }
-        if (driver == Driver.auto) {
-            out.println("             (auto is sim until the guest agent lands; --driver process runs real Postgres)");
+            out.println("  driver:    " + choice.label() + ": " + computes);
         }
         out.println("  config:    " + configPath + " (server URL and admin token for the CLI)");
         out.println();
         out.println("Try:  ./tidepool apply -f examples/quickstart    (or examples/sim: twenty endpoints)");
         out.println("      ./tidepool get endpoints");
         out.println("      ./tidepool describe endpoint shop");
-        if (driver == Driver.process) {
-            out.println("      ./tidepool get endpoint shop -o yaml    (status.address is a psql connection URI)");
+        if (choice.driver() == Driver.process) {
+            out.println("Each endpoint says here how to connect to it with psql once it runs, and again when its address changes.");
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();

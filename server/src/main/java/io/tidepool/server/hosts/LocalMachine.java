@@ -27,6 +27,8 @@ public final class LocalMachine {
     /** The Postgres major version computes run when the endpoint does not say. */
     public static final String DEFAULT_POSTGRES = "15";
     public static final String COMPUTE_USER = "tidepool";
+    /** Where computes' cgroups go unless told otherwise: {@code tidepool/HOST/COMPUTE}. */
+    public static final String CGROUP_PARENT = "tidepool";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     /**
      * Local hosts slice a small machine thinly, and a CPU quota caps rather than reserves: their
@@ -48,15 +50,20 @@ public final class LocalMachine {
 
     /** Why the process driver cannot run here, or empty when it can. */
     public Optional<String> processDriverUnavailable() throws IOException, InterruptedException {
-        if (PostgresBinaries.find(DEFAULT_POSTGRES).isEmpty()) {
-            return Optional.of("Postgres " + DEFAULT_POSTGRES + " is not installed (apt-get install postgresql-"
-                    + DEFAULT_POSTGRES + ")");
+        return processDriverUnavailable(PostgresBinaries.find(DEFAULT_POSTGRES).isPresent(), cgroups.version(),
+                System.getProperty("user.name"));
+    }
+
+    /** Why the process driver cannot run on a machine with these, or empty when it can. */
+    public static Optional<String> processDriverUnavailable(boolean postgresFound, CgroupLayout.Version cgroups, String user) {
+        if (!postgresFound) {
+            return Optional.of("no Postgres " + DEFAULT_POSTGRES + " found; apt-get install postgresql-" + DEFAULT_POSTGRES);
         }
-        if (cgroups.version() == CgroupLayout.Version.NONE) {
-            return Optional.of("this machine has no cgroups with the cpu and memory controllers");
+        if (cgroups == CgroupLayout.Version.NONE) {
+            return Optional.of("no cgroups with the cpu and memory controllers");
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return Optional.of("making cgroups and running computes as their own user needs root");
+        if (!"root".equals(user)) {
+            return Optional.of("not root; making cgroups and running computes as their own user needs it");
         }
         return Optional.empty();
     }
@@ -80,7 +87,7 @@ public final class LocalMachine {
      *                    be reachable by the computes' user (so not under /root)
      */
     public Function<String, ComputeDriver> processDrivers(Path computesDir) {
-        return processDrivers(computesDir, "tidepool");
+        return processDrivers(computesDir, CGROUP_PARENT);
     }
 
     /**
@@ -89,6 +96,8 @@ public final class LocalMachine {
      * an endpoint move between them by stopping on one and starting on the other.
      */
     public Function<String, ComputeDriver> processDrivers(Path computesDir, String cgroupParent) {
+        // A parent that cannot name a cgroup is refused now, not when the first host starts.
+        new CgroupTree(cgroups, cgroupParent);
         return host -> {
             try {
                 return new ProcessDriver(new ProcessDriver.Settings(computesDir, COMPUTE_USER,

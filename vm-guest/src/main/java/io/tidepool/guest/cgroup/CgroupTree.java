@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class CgroupTree {
     private static final Logger log = LoggerFactory.getLogger(CgroupTree.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final long REAP_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
     private final CgroupLayout layout;
     private final String parent;
@@ -125,23 +128,52 @@ public final class CgroupTree {
 
     /**
      * Kills whatever runs in the computes' cgroups under the parent and removes them, waiting at
-     * most {@code within} for each to empty: what an earlier agent of this host left when it died.
+     * most {@code within} for each to empty and for what was killed to be reaped: what an earlier
+     * agent of this host left when it died.
      *
      * @return the computes that still had processes
      */
     public List<String> clear(Duration within) throws IOException {
+        List<ComputeCgroup> left = existing();
         List<String> running = new ArrayList<>();
-        for (ComputeCgroup left : existing()) {
-            if (!left.processes().isEmpty()) {
-                running.add(left.name());
-                left.killAll();
+        Set<Long> killed = new HashSet<>();
+        // Every kill first, then every wait: the computes die together, not one after another.
+        for (ComputeCgroup compute : left) {
+            Set<Long> pids = compute.processes();
+            if (!pids.isEmpty()) {
+                running.add(compute.name());
+                killed.addAll(pids);
+                compute.killAll();
             }
-            if (!left.removeOnceEmpty(within)) {
-                log.warn("the cgroup of {} still holds {} after {} s; left in place", left.name(), left.processes(),
+        }
+        for (ComputeCgroup compute : left) {
+            if (!compute.removeOnceEmpty(within)) {
+                log.warn("the cgroup of {} still holds {} after {} s; left in place", compute.name(), compute.processes(),
                         within.toSeconds());
             }
         }
+        awaitReaped(killed, within);
         return running;
+    }
+
+    /**
+     * A killed process leaves its cgroup at once but lingers as a zombie until its parent reaps
+     * it, and the parent of a dead agent's computes is init, which may take a second or more. A
+     * postmaster's pid that still exists keeps the next postmaster off the data directory ("lock
+     * file postmaster.pid already exists"), so the compute cannot run again until it is gone.
+     */
+    private static void awaitReaped(Set<Long> pids, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (long pid : pids) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            while (Files.exists(proc) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(REAP_POLL_NANOS);
+            }
+            if (Files.exists(proc)) {
+                log.warn("killed process {} was not reaped after {} s", pid, within.toSeconds());
+                return;
+            }
+        }
     }
 
     /** The cgroup of the compute {@code name} (not made yet: see {@link ComputeCgroup#create()}). */

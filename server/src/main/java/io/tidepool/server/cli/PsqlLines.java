@@ -1,0 +1,135 @@
+package io.tidepool.server.cli;
+
+import io.tidepool.api.resource.Endpoint;
+import io.tidepool.api.resource.Kind;
+import io.tidepool.reconcile.Informer;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.store.Store;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the user of {@code up} how to reach each endpoint: a psql line whenever one starts serving
+ * at an address it was not announced at, that is when it first runs and when a move, a restart or
+ * a resume gives it another. Endpoints are followed with an informer on the store's watch. Only
+ * addresses psql takes are announced: a simulated compute's {@code sim://} address is not one.
+ */
+final class PsqlLines implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PsqlLines.class);
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Informer<Endpoint> endpoints;
+    private final PrintWriter out;
+    /** The address each endpoint was last announced at; only the follower thread touches it once started. */
+    private final Map<String, String> announced = new HashMap<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread follower = new Thread(this::follow, "psql-lines");
+
+    private PsqlLines(Informer<Endpoint> endpoints, PrintWriter out) {
+        this.endpoints = endpoints;
+        this.out = out;
+        follower.setDaemon(true);
+    }
+
+    /**
+     * Lists the endpoints and takes the addresses they have now as announced: after a restart of
+     * {@code up}, the store still holds addresses of computes that died with it, and those must
+     * not be printed as if they served. Nothing is printed before {@link #start}.
+     */
+    static PsqlLines follow(Store store, PrintWriter out) {
+        Informer<Endpoint> endpoints = new Informer<>(new ResourceRegistry(store), Kind.ENDPOINT, Endpoint.class);
+        endpoints.start();
+        PsqlLines lines = new PsqlLines(endpoints, out);
+        for (Endpoint endpoint : endpoints.list()) {
+            if (endpoint.status() != null && endpoint.status().address() != null) {
+                lines.announced.put(endpoint.name(), endpoint.status().address());
+            }
+        }
+        endpoints.addHandler(lines::onChange);
+        return lines;
+    }
+
+    /**
+     * The line that tells how to connect to {@code endpoint} now, if it has just started serving
+     * at an address psql takes.
+     *
+     * @param announcedAddress the address the endpoint was last announced at, or null
+     * @param status           the endpoint's new status, or null
+     */
+    static Optional<String> line(String endpoint, String announcedAddress, Endpoint.Status status) {
+        if (status == null || status.phase() != Endpoint.Phase.Running || !takenByPsql(status.address())
+                || status.address().equals(announcedAddress)) {
+            return Optional.empty();
+        }
+        return Optional.of("endpoint " + endpoint + ": psql " + shellQuoted(status.address()));
+    }
+
+    /** A libpq URI; anything with control characters is not printed to a terminal. */
+    private static boolean takenByPsql(String address) {
+        return address != null && (address.startsWith("postgresql://") || address.startsWith("postgres://"))
+                && address.chars().noneMatch(Character::isISOControl);
+    }
+
+    private static String shellQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /** Prints lines from now on. */
+    void start() {
+        follower.start();
+    }
+
+    private void onChange(Endpoint before, Endpoint after) {
+        if (after == null) {
+            announced.remove(before.name());
+            return;
+        }
+        Optional<String> line = line(after.name(), announced.get(after.name()), after.status());
+        if (line.isPresent()) {
+            announced.put(after.name(), after.status().address());
+            out.println(line.get());
+            out.flush();
+        }
+    }
+
+    private void follow() {
+        while (closed.getCount() > 0) {
+            try {
+                endpoints.pump(POLL);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (closed.getCount() == 0) {
+                    return;
+                }
+                log.warn("cannot follow the endpoints for their psql lines; again in {} s: {}", RETRY.toSeconds(), e.toString());
+                try {
+                    closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        follower.interrupt();
+        try {
+            follower.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        endpoints.close();
+    }
+}
