@@ -34,6 +34,9 @@ final class HostedCompute {
     static final Duration CGROUP_EMPTY_WAIT = Duration.ofSeconds(10);
     /** A guest that answers no health check (one goes out every round) for this long is started again. */
     static final Duration GUEST_SILENCE_LIMIT = Duration.ofSeconds(5);
+    /** Waits before starting again after failed starts: doubling from the first, up to the last. */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LONGEST_RETRY = Duration.ofMinutes(1);
 
     final Compute compute;
     final PostgresServer server;
@@ -47,6 +50,10 @@ final class HostedCompute {
     volatile Cu cu;
     volatile int restarts;
     volatile boolean stopped;
+    /** Why the last start failed, while Failed. */
+    volatile String failure;
+    private volatile int failedStarts;
+    private volatile long failedAtNanos;
 
     HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup,
                   Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings) {
@@ -80,8 +87,11 @@ final class HostedCompute {
                 if (stopped) {
                     return;
                 }
-                if (!server.alive() || System.nanoTime() - deadline > 0) {
-                    throw new IOException(name() + " did not accept queries within " + readyTimeout.toSeconds()
+                if (!server.alive()) {
+                    throw new IOException("its postmaster exited while starting; see " + server.config().logFile());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("it did not accept queries within " + readyTimeout.toSeconds()
                             + " s; see " + server.config().logFile());
                 }
                 LockSupport.parkNanos(READY_POLL_NANOS);
@@ -89,14 +99,32 @@ final class HostedCompute {
             synchronized (this) {
                 server.alterSystem(SizedSettings.of(cu));
                 startGuest();
+                failedStarts = 0;
+                failure = null;
                 phase = Compute.Phase.Running;
             }
         } catch (IOException | SQLException | RuntimeException e) {
             log.warn("starting {} failed", name(), e);
+            failure = "starting failed: " + e.getMessage();
+            failedStarts++;
+            failedAtNanos = System.nanoTime();
             phase = Compute.Phase.Failed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Whether a failed start is to be tried again now: what failed may pass (a dead postmaster of
+     * the same data not reaped yet, a full disk), so it is retried with a doubling wait, as a
+     * crash-looping container is, and reported Failed with its reason meanwhile.
+     */
+    boolean dueForRetry() {
+        if (phase != Compute.Phase.Failed || stopped || failedStarts == 0) {
+            return false;
+        }
+        long wait = Math.min(LONGEST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(failedStarts - 1, 16));
+        return System.nanoTime() - failedAtNanos >= wait;
     }
 
     /** Data directory, settings, cgroup at the current size, then the postmaster inside it. */

@@ -227,9 +227,14 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             instance.phase = Compute.Phase.Starting;
             instance.restarts++;
             lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
+        } else if (instance.dueForRetry()) {
+            log.info("starting {} again after its failed start ({})", name, instance.failure);
+            instance.phase = Compute.Phase.Starting;
+            lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         }
-        return Optional.of(new Observed(instance.phase, instance.cu, instance.address(),
-                instance.phase == Compute.Phase.Running));
+        Compute.Phase phase = instance.phase;
+        return Optional.of(new Observed(phase, instance.cu, instance.address(), phase == Compute.Phase.Running,
+                phase == Compute.Phase.Failed ? instance.failure : null));
     }
 
     /** What the compute's guest agent last sent: without guest agents, nothing (the autoscaler then holds sizes). */

@@ -120,6 +120,23 @@ class ProcessDriverTest {
     }
 
     @Test
+    void aFailedStartIsTriedAgainAndSucceedsOnceWhatBlockedItIsGone() throws Exception {
+        driver.start(compute("docs-1", "docs", Cu.ofQuarters(1)), NOW);
+        awaitRunning("docs-1");
+
+        // A second compute of the same endpoint finds the first's postmaster holding the data.
+        driver.start(compute("docs-2", "docs", Cu.ofQuarters(1)), NOW);
+        ComputeDriver.Observed failed = Await.value(WAIT, "docs-2 failed", () -> driver.observe("docs-2", NOW)
+                .filter(o -> o.phase() == Compute.Phase.Failed).orElse(null));
+        assertThat(failed.failure()).contains("starting failed");
+
+        driver.stop("docs-1", NOW);
+        Await.until(WAIT, "docs-2 running after a retry", () -> driver.observe("docs-2", NOW)
+                .map(o -> o.phase() == Compute.Phase.Running).orElse(false));
+        assertThat(query("docs-2", "SELECT 1")).isEqualTo("1");
+    }
+
+    @Test
     void aPostmasterKilledIsStartedAgainWithItsData() throws Exception {
         driver.start(compute("blog-1", "blog", Cu.ofQuarters(1)), NOW);
         awaitRunning("blog-1");
@@ -173,7 +190,7 @@ class ProcessDriverTest {
     private void awaitRunning(String name) {
         Await.until(WAIT, name + " running", () -> driver.observe(name, NOW)
                 .map(o -> {
-                    assertThat(o.phase()).as(name + " failed to start").isNotEqualTo(Compute.Phase.Failed);
+                    assertThat(o.phase()).as(name + " failed to start: " + o.failure()).isNotEqualTo(Compute.Phase.Failed);
                     return o.phase() == Compute.Phase.Running;
                 }).orElse(false));
     }
