@@ -160,10 +160,16 @@ public final class HostAgent {
             }
             Optional<ComputeDriver.Observed> observed = driver.observe(compute.name(), now);
             Cu target = compute.spec().cu();
-            if (observed.isPresent() && observed.get().phase() == Compute.Phase.Running && target != null
-                    && !target.equals(observed.get().cu())) {
-                resize(compute, observed.get().cu(), target, now);
-                observed = driver.observe(compute.name(), now);
+            if (observed.isPresent() && observed.get().phase() == Compute.Phase.Running && target != null) {
+                if (!target.equals(observed.get().cu())) {
+                    resize(compute, observed.get().cu(), target, now);
+                    observed = driver.observe(compute.name(), now);
+                } else {
+                    // The control plane put the size back: the refusal is answered, and a later
+                    // downscale, to whatever size, is asked afresh.
+                    refusals.remove(compute.name());
+                    refusedTargets.remove(compute.name());
+                }
             }
             observed.ifPresent(o -> report(compute, o, now));
         }
@@ -204,7 +210,7 @@ public final class HostAgent {
     }
 
     private void resize(Compute compute, Cu from, Cu target, Instant now) {
-        // A refused downscale is not asked again until the control plane changes its mind.
+        // A refused downscale is not asked again until the control plane puts the size back or asks another.
         if (target.compareTo(from) < 0 && target.equals(refusedTargets.get(compute.name()))) {
             return;
         }

@@ -8,6 +8,7 @@ import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.Compute;
+import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.ObjectMeta;
@@ -26,7 +27,9 @@ class HostAgentTest {
     private static final Duration START_DELAY = Duration.ofSeconds(5);
 
     private final Link link = new Link();
-    private final SimDriver driver = new SimDriver("h1", endpoint -> t -> Demand.ofMebibytes(0.1, 256, 128), START_DELAY);
+    /** The memory each compute holds: what a downscale must fit. */
+    private volatile long usedMib = 256;
+    private final SimDriver driver = new SimDriver("h1", endpoint -> t -> Demand.ofMebibytes(0.1, usedMib, 128), START_DELAY);
     private final HostAgent agent = new HostAgent(new Host(ObjectMeta.named("h1"),
             new Host.Spec("c1", new HostShape(new MilliCpu(8_000), new Bytes(32L << 30)), false), null),
             link, driver, Duration.ofSeconds(20));
@@ -60,9 +63,38 @@ class HostAgentTest {
         assertThat(link.status.get("db-1").phase()).isEqualTo(Compute.Phase.Running);
     }
 
+    @Test
+    void aRefusedDownscaleThatThePlanePutsBackIsAskedAfreshTheNextTime() {
+        link.assign(compute("db-1", 7, Cu.ofWhole(1)));
+        agent.step(START);
+        agent.step(START.plusSeconds(10));
+        usedMib = 1500;
+
+        link.assign(compute("db-1", 7, Cu.QUARTER));
+        agent.step(START.plusSeconds(20));
+        assertThat(lastReport().conditions()).extracting(Condition::type).containsExactly(HostAgent.DOWNSCALE_REFUSED);
+
+        link.assign(compute("db-1", 7, Cu.ofWhole(1)));
+        agent.step(START.plusSeconds(30));
+        assertThat(lastReport().conditions()).as("the refusal is answered by the put-back").isEmpty();
+
+        usedMib = 256;
+        link.assign(compute("db-1", 7, Cu.QUARTER));
+        agent.step(START.plusSeconds(40));
+        assertThat(lastReport().cu()).as("the same size asked again, now that it fits").isEqualTo(Cu.QUARTER);
+    }
+
+    private Compute.Status lastReport() {
+        return link.reports.get(link.reports.size() - 1);
+    }
+
     private static Compute compute(String name, long createRevision) {
+        return compute(name, createRevision, Cu.ofQuarters(2));
+    }
+
+    private static Compute compute(String name, long createRevision, Cu cu) {
         return new Compute(ObjectMeta.named(name).withRevisions(createRevision, createRevision),
-                new Compute.Spec("db", "h1", Cu.ofQuarters(2), Compute.Role.primary, 1, null), null);
+                new Compute.Spec("db", "h1", cu, Compute.Role.primary, 1, null), null);
     }
 
     /** The control plane as the agent sees it: whatever is assigned, with the statuses reported since. */

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * once it sees the new size); the grant may be partial, in whole quarter steps. A downscale only
  * lowers the size: the host asks the guest first, and the ledger releases the CU once the host
  * confirms. A refused downscale puts the size back and is not tried again for the refusal backoff.
- * Every change is written to the endpoint's {@code lastDecision} with its explanation.
+ * Every change, a put-back included, is written to the endpoint's {@code lastDecision} with its
+ * explanation.
  */
 public final class AutoscaleReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
@@ -109,10 +110,13 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         if (refused.isPresent() && observed.cu() != null && compute.spec().cu().compareTo(observed.cu()) < 0) {
             // The guest said no: keep the size it runs with, and do not ask again for a while,
             // counted from now. Not from when the guest refused: the agent keeps that condition
-            // and does not ask the guest the same size again, so an old refusal would let the
-            // next downscale through at once, be put back at once, and so on without end.
+            // until it sees the size put back, so an old refusal would let the next downscale
+            // through at once, be put back at once, and so on without end. The endpoint says why
+            // it kept its size: the condition goes with the put-back.
             refusals.put(name, now);
-            return write(new ResourceTxn().update(compute, resized(compute, observed.cu())));
+            return write(new ResourceTxn().update(compute, resized(compute, observed.cu()))
+                    .update(endpoint, withDecision(endpoint, compute.spec().cu(), observed.cu(),
+                            "put back to " + observed.cu() + " CU: " + refused.get().message(), now)));
         }
         GoalHistory history = histories.get(name);
         ScalingDecision decision;

@@ -17,7 +17,9 @@ import java.util.Optional;
  * The autoscaler's decision for one compute, a pure function of the policy, what is known of the
  * compute and {@code now}. In order:
  * <ol>
- *   <li>a granted size outside [minCu, maxCu] moves to the bound it crossed, whatever else holds;</li>
+ *   <li>a granted size outside [minCu, maxCu] moves to the bound it crossed, whatever else holds,
+ *       except that a shrink to the maximum waits out the refusal backoff like any other: the
+ *       guest may refuse a lowered maximum too;</li>
  *   <li>a fresh call for memory from the guest that the granted size does not cover grows it at
  *       once, even with a resize in flight: to the memory asked for, and at least to twice the
  *       size, so that a compute filling memory fast reaches room in few steps;</li>
@@ -42,7 +44,9 @@ public final class Autoscaler {
             return up(granted, input.minCu(), Reason.BOUNDS, "below the minimum " + input.minCu() + " CU");
         }
         if (granted.compareTo(input.maxCu()) > 0) {
-            return down(granted, input.maxCu(), Reason.BOUNDS, "above the maximum " + input.maxCu() + " CU");
+            String above = "above the maximum " + input.maxCu() + " CU";
+            return refusedRecently(policy, input, above + ", but ", now)
+                    .orElseGet(() -> down(granted, input.maxCu(), Reason.BOUNDS, above));
         }
         if (input.applied() == null) {
             return hold(granted, Reason.IN_FLIGHT, "waiting for the host to report its first size");
@@ -114,12 +118,9 @@ public final class Autoscaler {
             return hold(granted, Reason.OBSERVING, lower + "metrics watched for only " + elapsed(watched)
                     + " of the " + setting(window) + " window");
         }
-        if (input.lastRefusalAt() != null) {
-            Duration sinceRefusal = Duration.between(input.lastRefusalAt(), now);
-            if (sinceRefusal.compareTo(policy.refusalBackoff()) < 0) {
-                return hold(granted, Reason.REFUSED_RECENTLY, lower + "the guest refused a downscale "
-                        + elapsed(sinceRefusal) + " ago (retry after " + setting(policy.refusalBackoff()) + ")");
-            }
+        Optional<ScalingDecision> refused = refusedRecently(policy, input, lower, now);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         Instant windowStart = now.minus(window);
         if (input.lastPressureAt() != null && input.lastPressureAt().isAfter(windowStart)) {
@@ -140,6 +141,20 @@ public final class Autoscaler {
         }
         String floor = target.equals(peak.get().goal()) ? "" : ", the minimum is " + input.minCu() + " CU";
         return down(granted, target, Reason.drivenBy(peak.get().dominant()), highest + floor);
+    }
+
+    /** A hold while the guest's last refusal is more recent than the backoff; {@code why} starts its explanation. */
+    private static Optional<ScalingDecision> refusedRecently(ScalingPolicy policy, ScalingInput input, String why,
+                                                             Instant now) {
+        if (input.lastRefusalAt() == null) {
+            return Optional.empty();
+        }
+        Duration sinceRefusal = Duration.between(input.lastRefusalAt(), now);
+        if (sinceRefusal.compareTo(policy.refusalBackoff()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(hold(input.granted(), Reason.REFUSED_RECENTLY, why + "the guest refused a downscale "
+                + elapsed(sinceRefusal) + " ago (retry after " + setting(policy.refusalBackoff()) + ")"));
     }
 
     /** A measured time, to the second (or the millisecond below one): "45s", "2m10s", "0s" if negative. */

@@ -28,10 +28,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A refused downscale, as the host agent leaves it: the condition stays with the time the guest
- * first refused, and the agent does not ask the guest for that size again. The autoscaler puts the
- * size back and then waits its whole refusal backoff from that moment before it downscales again;
- * counting from the old refusal made it downscale and put back without end, two writes a round.
+ * A refused downscale, as the host agent leaves it until it sees the size put back: the condition
+ * stays with the time the guest first refused, and the agent does not ask the guest for that size
+ * again. The autoscaler puts the size back, saying why on the endpoint, and then waits its whole
+ * refusal backoff from that moment before it downscales again; counting from the old refusal made
+ * it downscale and put back without end, two writes a round.
  */
 class AutoscaleRefusalTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
@@ -65,6 +66,8 @@ class AutoscaleRefusalTest {
         autoscaler.reconcile("db-1");
         cache.pumpAvailable();
         assertThat(granted()).as("the refused size is put back").isEqualTo(Cu.ofWhole(2));
+        assertThat(registry.get(Endpoint.class, Kind.ENDPOINT, "db").orElseThrow().status().lastDecision().explanation())
+                .as("the endpoint says why it kept its size").isEqualTo("put back to 2 CU: downscale 2 to 1 CU refused");
         long afterPutBack = store.currentRevision();
 
         autoscaler.reconcile("db-1");

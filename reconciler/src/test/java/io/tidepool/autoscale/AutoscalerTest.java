@@ -63,6 +63,16 @@ class AutoscalerTest {
     }
 
     @Test
+    void aGrantedSizeAboveTheMaximumWaitsOutTheBackoffAfterTheGuestRefusedToShrinkToIt() {
+        ScalingInput refused = new ScalingInput(cu("0.25"), cu("0.25"), cu("1"), cu("1"), history, at(360));
+
+        assertDecision(decide(refused, at(400)), Direction.HOLD, "1", Reason.REFUSED_RECENTLY,
+                "hold at 1 CU: above the maximum 0.25 CU, but the guest refused a downscale 40s ago (retry after 2m)");
+        assertDecision(decide(refused, at(480)), Direction.DOWN, "0.25", Reason.BOUNDS,
+                "downscale 1 -> 0.25 CU: above the maximum 0.25 CU");
+    }
+
+    @Test
     void holdsWhileTheHostHasNotConfirmedTheGrantedSize() {
         sampleEvery10s(0, 60, 3, 1, 0);
 

@@ -1,35 +1,20 @@
 package io.tidepool.server.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidepool.api.quantity.Bytes;
 import io.tidepool.api.quantity.Cu;
-import io.tidepool.api.quantity.MilliCpu;
-import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
-import io.tidepool.guest.cgroup.CgroupLayout;
-import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.guest.cgroup.ComputeCgroup;
-import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.process.ProcessDriver;
 import io.tidepool.server.LocalFleet;
 import io.tidepool.store.Await;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped, saying why, where the machine lacks root, cgroup v1 or Postgres 15.
  */
 class MemoryPressureTest {
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final long GIB = 1L << 30;
     /**
      * A sort of 300 rows of 10 MiB each, all in memory under a big work_mem: 3 GiB, each row a
@@ -59,45 +43,31 @@ class MemoryPressureTest {
             metadata: {name: %s}
             spec: {cell: local, compute: {minCu: %s, maxCu: %s}}
             """;
-    private static CgroupLayout layout;
 
     @TempDir
     Path tmp;
-    private final Map<String, ProcessDriver> drivers = new ConcurrentHashMap<>();
-    private final String cgroupParent = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private OneHostFleet host;
     private LocalFleet fleet;
 
     @BeforeAll
     static void needsRealComputes() throws Exception {
-        assumeTrue(PostgresBinaries.find("15").isPresent(), "needs Postgres 15 (postgresql-15)");
-        layout = CgroupLayout.detect();
-        assumeTrue(layout.version() == CgroupLayout.Version.V1, "needs cgroup v1, where tasks can wait at the limit;"
-                + " this machine has " + layout.version());
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make cgroups and run computes as their own user");
+        OneHostFleet.assumeRealComputes();
     }
 
     @AfterEach
     void stop() {
-        if (fleet != null) {
-            fleet.close();
+        if (host != null) {
+            host.close();
         }
-        // Removing a cgroup right after its last child can fail for a moment: retry, bounded.
-        Await.until(Duration.ofSeconds(10), "the test's cgroups removed", () -> {
-            try {
-                return new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", 1)).removeParent();
-            } catch (IOException e) {
-                return false;
-            }
-        });
     }
 
     @Test
     void aSortNeedingThreeTimesTheMemoryOfItsSizeCompletesAsTheGuestCallsForMore() throws Exception {
         start(UnaryOperator.identity());
         fleet.apply(ENDPOINT.formatted("hungry", "0.25", "2"));
-        JsonNode endpoint = awaitRunning("hungry");
+        JsonNode endpoint = host.awaitRunning("hungry");
         assertThat(endpoint.at("/status/cu").asText()).isEqualTo("0.25");
-        ComputeCgroup cgroup = cgroupOf(endpoint);
+        ComputeCgroup cgroup = host.cgroupOf(endpoint);
         assertThat(cgroup.memoryLimit().value()).isEqualTo(GIB);
 
         try (Connection connection = connect(endpoint); Statement statement = connection.createStatement()) {
@@ -111,15 +81,15 @@ class MemoryPressureTest {
         assertThat(cgroup.memoryLimit().value()).as("the limit grew past what the sort needed").isGreaterThan(3 * GIB);
         JsonNode grown = fleet.getJson("/api/v1/endpoints/hungry");
         assertThat(Cu.parse(grown.at("/status/cu").asText())).isGreaterThanOrEqualTo(Cu.parse("1"));
-        assertThat(driverOf(endpoint).restarts(endpoint.at("/status/compute").asText())).isZero();
+        assertThat(host.driver().restarts(endpoint.at("/status/compute").asText())).isZero();
     }
 
     @Test
     void withoutTheGuestAgentTheSameQueryIsKilledByTheKernel() throws Exception {
         start(ProcessDriver.Settings::withoutGuestAgents);
         fleet.apply(ENDPOINT.formatted("hungry", "0.25", "2"));
-        JsonNode endpoint = awaitRunning("hungry");
-        ComputeCgroup cgroup = cgroupOf(endpoint);
+        JsonNode endpoint = host.awaitRunning("hungry");
+        ComputeCgroup cgroup = host.cgroupOf(endpoint);
 
         try (Connection connection = connect(endpoint); Statement statement = connection.createStatement()) {
             statement.execute("SET work_mem = '6GB'");
@@ -134,7 +104,7 @@ class MemoryPressureTest {
         }
 
         assertThat(cgroup.oomKills()).as("the kernel killed the backend").isPositive();
-        Await.until(WAIT, "the endpoint serving again after its crash recovery", () -> serves(endpoint));
+        Await.until(OneHostFleet.WAIT, "the endpoint serving again after its crash recovery", () -> serves(endpoint));
     }
 
     private static boolean serves(JsonNode endpoint) {
@@ -146,38 +116,8 @@ class MemoryPressureTest {
     }
 
     private void start(UnaryOperator<ProcessDriver.Settings> variant) throws Exception {
-        Path computes = Files.createTempDirectory(Path.of("/var/tmp"), "tidepool-computes-");
-        Files.setPosixFilePermissions(computes, PosixFilePermissions.fromString("rwxr-xr-x"));
-        HostShape shape = new HostShape(MilliCpu.ofCpus(8), LocalMachine.slice(1).memory());
-        fleet = LocalFleet.start(tmp, ControlLoop.Settings.DEFAULT,
-                new LocalHosts.Settings("local", 1, shape, LocalFleet.step(), LocalHosts.Settings.LEASE), host -> {
-                    try {
-                        ProcessDriver driver = new ProcessDriver(variant.apply(new ProcessDriver.Settings(computes, "tidepool",
-                                Optional.of(new CgroupTree(layout, cgroupParent + "/" + host)), WAIT)));
-                        drivers.put(host, driver);
-                        return driver;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-    }
-
-    private JsonNode awaitRunning(String name) {
-        JsonNode[] running = new JsonNode[1];
-        Await.until(WAIT, name + " Running", () -> {
-            JsonNode endpoint = fleet.getJson("/api/v1/endpoints/" + name);
-            running[0] = endpoint;
-            return "Running".equals(endpoint.at("/status/phase").asText()) && endpoint.at("/status/address").isTextual();
-        });
-        return running[0];
-    }
-
-    private ProcessDriver driverOf(JsonNode endpoint) {
-        return drivers.get(endpoint.at("/status/host").asText());
-    }
-
-    private ComputeCgroup cgroupOf(JsonNode endpoint) {
-        return driverOf(endpoint).cgroup(endpoint.at("/status/compute").asText()).orElseThrow();
+        host = OneHostFleet.start(tmp, ControlLoop.Settings.DEFAULT, variant);
+        fleet = host.fleet();
     }
 
     private static Connection connect(JsonNode endpoint) throws SQLException {

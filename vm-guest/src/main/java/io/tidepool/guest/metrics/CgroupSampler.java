@@ -56,6 +56,12 @@ public final class CgroupSampler {
                 }
             } catch (NoSuchFileException e) {
                 // exited since the cgroup listed it
+            } catch (IOException e) {
+                // Exiting while read, the kernel answers "No such process" (ESRCH) instead. One
+                // process gone must not stop the sampling, nor the guest agent with it.
+                if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                    throw e;
+                }
             }
         }
         return runnable;
