@@ -326,6 +326,10 @@ public final class ControlLoop implements AutoCloseable {
             if (endpoint.spec().cell() != null) {
                 placement.queue().add(endpoint.spec().cell());
             }
+            if (before != null && after != null && !Objects.equals(before.spec().compute(), after.spec().compute())) {
+                // New bounds apply at once, not at the compute's next metrics sample (none come without a guest).
+                cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name()).forEach(c -> autoscale.queue().add(c.name()));
+            }
         });
         cache.computes.addHandler((before, after) -> {
             Compute compute = after != null ? after : before;

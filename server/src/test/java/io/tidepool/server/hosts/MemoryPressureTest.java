@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +106,12 @@ class MemoryPressureTest {
 
         assertThat(cgroup.oomKills()).as("the kernel killed the backend").isPositive();
         Await.until(OneHostFleet.WAIT, "the endpoint serving again after its crash recovery", () -> serves(endpoint));
+
+        // No guest, no metrics: what moves the size now is the operator, and at once, not at a resync.
+        fleet.apply(ENDPOINT.formatted("hungry", "1", "2"));
+        Await.until(Duration.ofSeconds(20), "a raised minimum applied without metrics", () ->
+                "1".equals(fleet.getJson("/api/v1/endpoints/hungry").at("/status/cu").asText()));
+        assertThat(CgroupSize.of(cgroup).isOf(Cu.parse("1"))).as("the cgroup at 1 CU: %s", CgroupSize.of(cgroup)).isTrue();
     }
 
     private static boolean serves(JsonNode endpoint) {
