@@ -122,6 +122,8 @@ if [[ -n "$(compute_cgroups)" ]]; then
 fi
 
 tp() { "$root/tidepool" "$@"; }
+# A sleep that a signal interrupts at once, so that the clean-up does not wait for it.
+pause() { sleep "$1" & wait $!; }
 
 free_port_pair() { # a port P with P and P+1 free (the API and the store's Raft port)
   local p used
@@ -182,7 +184,7 @@ measure_cpu() { # prefix
   }
   computes_ns() { cat "$cpuacct_cgroup"/*/cpuacct.usage 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
   gc0="$(young_gcs)" ticks0="$(agent_ticks)" ns0="$(computes_ns)" t0="$(date +%s.%N)"
-  sleep "$cpu_window"
+  pause "$cpu_window"
   gc1="$(young_gcs)" ticks1="$(agent_ticks)" ns1="$(computes_ns)" t1="$(date +%s.%N)"
   n="$(find "$cpuacct_cgroup" -mindepth 1 -maxdepth 1 -type d | wc -l)"
   awk -v p="$prefix" -v a="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v c0="$ns0" -v c1="$ns1" -v n="$n" \
@@ -254,7 +256,7 @@ one_run() { # run
   if $have_jcmd; then jcmd "$agent_pid" VM.version >/dev/null; fi
   capacity_cu="$(tp get host "$host" -o json | jq '.status.capacityCu')"
   all="$(awk -v c="$capacity_cu" 'BEGIN { printf "%d", c * 4 + 1e-9 }')"
-  sleep "$settle_empty"
+  pause "$settle_empty"
   { measure_cpu "$run"$'\t0'; measure_agent "$run"$'\t0'; } >>"$work/results.tsv"
   echo -e "$run\t-\tadmitted\t$all" >>"$work/results.tsv"
 
@@ -269,7 +271,7 @@ one_run() { # run
     wait_for 600 "$k endpoints Running" all_running "$k"
     echo -e "$run\t$k\tall_running_s\t$((SECONDS - start))" >>"$work/results.tsv"
     echo "run $run: $k computes Running after $((SECONDS - start)) s; settling $settle s" >&2
-    sleep "$settle"
+    pause "$settle"
     [[ "$(running_count)" == "$k" ]] || { echo "footprint: a compute left Running while settling" >&2; return 1; }
     { measure_cpu "$run"$'\t'"$k"; measure_agent "$run"$'\t'"$k"; measure_computes "$run"$'\t'"$k"; } >>"$work/results.tsv"
   done
@@ -278,7 +280,7 @@ one_run() { # run
   printf -- 'apiVersion: tidepool.io/v1\nkind: Endpoint\nmetadata:\n  name: one-too-many\nspec:\n  cell: local\n  compute: {minCu: 0.25, maxCu: 0.25}\n' \
     >"$dir/extra.yaml"
   tp apply -f "$dir/extra.yaml" >/dev/null
-  sleep 10
+  pause 10
   tp get endpoint one-too-many -o json \
     | jq -r '"\(.status.phase // "-"): \([.status.conditions[]? | select(.type == "Scheduled") | .message] | first // "-")"' \
     >"$dir/extra.txt"
