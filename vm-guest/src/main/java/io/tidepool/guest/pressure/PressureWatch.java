@@ -59,6 +59,15 @@ public final class PressureWatch {
         this.settings = settings;
     }
 
+    /**
+     * Whether nothing is pending: holding is on, no request stands, no tasks wait. A settled watch
+     * does nothing for a reading without pressure, so a guest may skip such readings (most of them)
+     * without building one: at one every 5 ms, per compute, what it would allocate adds up.
+     */
+    public boolean settled() {
+        return holdEnabled && !holdExpired && requestedForLimit < 0 && holdingSince == null;
+    }
+
     /** The actions for this reading, in order. The first reading enables holding. */
     public List<Action> next(Reading reading) {
         List<Action> actions = new ArrayList<>(2);

@@ -37,6 +37,11 @@ public final class ReliefTimes {
         }
     }
 
+    /** Whether no pressure is being timed: a reading without pressure then changes nothing. */
+    public boolean idle() {
+        return pressureSince == null;
+    }
+
     /** How many reliefs were timed in all. */
     public long total() {
         return total;

@@ -106,6 +106,31 @@ class PressureWatchTest {
         assertThat(previous).isNotNull();
     }
 
+    @Test
+    void isSettledOnceHoldingIsOnAndAgainOnceARequestIsAnswered() {
+        assertThat(watch.settled()).isFalse();
+        watch.next(reading(0, GIB, GIB / 4, false));
+        assertThat(watch.settled()).isTrue();
+        watch.next(reading(5, GIB, GIB, false));
+        assertThat(watch.settled()).as("a request stands").isFalse();
+        watch.next(reading(10, 2 * GIB, GIB, false));
+        assertThat(watch.settled()).isTrue();
+    }
+
+    @Property(tries = 300)
+    void aSettledWatchDoesNothingForAReadingWithoutPressure(@ForAll("runs") List<Reading> readings) {
+        PressureWatch watch = new PressureWatch(SETTINGS);
+        for (Reading reading : readings) {
+            boolean calm = !reading.underOom() && reading.unreclaimableBytes() < (long) (reading.limitBytes() * SETTINGS.threshold());
+            if (watch.settled() && calm) {
+                assertThat(watch.next(reading)).isEmpty();
+                assertThat(watch.settled()).isTrue();
+            } else {
+                watch.next(reading);
+            }
+        }
+    }
+
     @Provide
     Arbitrary<List<Reading>> runs() {
         Arbitrary<Long> limits = Arbitraries.of(GIB, 2 * GIB, 4 * GIB);
