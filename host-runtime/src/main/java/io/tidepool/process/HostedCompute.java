@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -44,6 +46,9 @@ final class HostedCompute {
     /** Present when guest agents run; they need the cgroup too. */
     private final Optional<GuestConnections> guests;
     private final Optional<GuestAgent.Settings> guestSettings;
+    private final Executor background;
+    /** The size whose settings are yet to be written, or null. */
+    private final AtomicReference<Cu> settingsDue = new AtomicReference<>();
     volatile GuestAgent guest;
     private volatile Instant guestStartedAt;
     volatile Compute.Phase phase = Compute.Phase.Starting;
@@ -56,12 +61,13 @@ final class HostedCompute {
     private volatile long failedAtNanos;
 
     HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup,
-                  Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings) {
+                  Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings, Executor background) {
         this.compute = compute;
         this.server = server;
         this.cgroup = cgroup;
         this.guests = guests;
         this.guestSettings = guestSettings;
+        this.background = background;
         this.cu = compute.spec().cu();
     }
 
@@ -150,9 +156,11 @@ final class HostedCompute {
     /**
      * Upscale: memory, then CPU, then settings. Downscale: the guest's check first, then
      * memory (which reclaims page cache), and only when memory reached the new size CPU and
-     * settings; otherwise memory goes back and the downscale is refused.
+     * settings; otherwise memory goes back and the downscale is refused. The settings follow in
+     * the background: a session to a compute at 0.25 CU can wait most of a CFS period for CPU, and
+     * the host agent's other computes, one of them perhaps short of memory, must not wait for it.
      */
-    synchronized ResizeOutcome resize(Cu target) throws IOException, SQLException {
+    synchronized ResizeOutcome resize(Cu target) throws IOException {
         if (target.equals(cu)) {
             return new ResizeOutcome(cu, false, "already " + target + " CU");
         }
@@ -176,9 +184,30 @@ final class HostedCompute {
             }
             group.limitCpu(target.cpu());
         }
-        server.alterSystem(SizedSettings.of(target));
         cu = target;
+        followInSettings(target);
         return new ResizeOutcome(target, false, "resized to " + target + " CU");
+    }
+
+    private void followInSettings(Cu size) {
+        if (settingsDue.getAndSet(size) == null) {
+            background.execute(this::writeDueSettings);
+        }
+    }
+
+    /** Writes the settings of the latest size asked for, until no newer one is due. */
+    private void writeDueSettings() {
+        Cu size;
+        while ((size = settingsDue.get()) != null) {
+            try {
+                if (!stopped) {
+                    server.alterSystem(SizedSettings.of(size));
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("the settings of {} for {} CU were not written: {}", name(), size, e.getMessage());
+            }
+            settingsDue.compareAndSet(size, null);
+        }
     }
 
     /** The guest's answer when one runs; otherwise the same check, made here. */

@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,7 +164,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     private HostedCompute launch(Compute compute, PostgresServer server) {
         HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
-                guests, settings.guests());
+                guests, settings.guests(), lifecycle);
         lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
@@ -181,7 +180,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
         try {
             return instance.resize(target);
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
             log.warn("resizing {} to {} CU failed", name, target, e);
             return new ResizeOutcome(instance.cu, true, "resize to " + target + " CU failed: " + e.getMessage());
         }
@@ -271,6 +270,14 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
         lifecycle.shutdownNow();
         guests.ifPresent(GuestConnections::close);
+        if (settings.cgroups().isPresent()) {
+            try {
+                // As far as empty: other hosts of this machine may share the levels above this host's.
+                settings.cgroups().get().removeParent(HostedCompute.CGROUP_EMPTY_WAIT);
+            } catch (IOException e) {
+                log.info("this host's cgroups stay: {}", e.getMessage());
+            }
+        }
     }
 
     private PostgresServer server(Compute compute) {

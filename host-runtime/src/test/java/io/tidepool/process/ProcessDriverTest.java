@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -171,6 +172,20 @@ class ProcessDriverTest {
         awaitRunning("wiki-1");
 
         assertThat(query("wiki-1", "SELECT count(*) FROM pages")).isEqualTo("1");
+    }
+
+    @Test
+    void closingStopsEveryComputeAndRemovesTheHostsCgroups() throws Exception {
+        driver.start(compute("tidy-1", "tidy", Cu.ofQuarters(1)), NOW);
+        awaitRunning("tidy-1");
+        long postmaster = driver.server("tidy-1").orElseThrow().pid();
+        List<Path> hostLevels = driver.cgroup("tidy-1").orElseThrow().procsFiles().stream()
+                .map(procs -> procs.getParent().getParent()).toList();
+
+        driver.close();
+
+        assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(hostLevels).isNotEmpty().allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
     @Test

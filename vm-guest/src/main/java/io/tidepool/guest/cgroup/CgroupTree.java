@@ -93,6 +93,23 @@ public final class CgroupTree {
         return removed;
     }
 
+    /**
+     * {@link #removeParent()}, tried again for up to {@code within} while this tree's own level
+     * stays: removing a cgroup right after its last child can fail for a moment. The levels above
+     * are removed only as far as empty, as other trees may share them.
+     */
+    public boolean removeParent(Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            boolean removed = removeParent();
+            boolean ownLevelStays = bases().stream().anyMatch(base -> Files.isDirectory(base.resolve(parent)));
+            if (removed || !ownLevelStays || System.nanoTime() - deadline > 0) {
+                return removed;
+            }
+            LockSupport.parkNanos(ComputeCgroup.EMPTY_POLL_NANOS);
+        }
+    }
+
     /** The directory in each hierarchy that {@link #parent} is relative to. */
     private List<Path> bases() {
         if (layout.version() == CgroupLayout.Version.V2) {
