@@ -103,6 +103,22 @@ class GuestConnectionsTest {
     }
 
     @Test
+    void aLimitLoweredUnderARunningGuestCountsAtItsNextReadingNotItsNextMetrics() throws Exception {
+        cgroup.limitMemory(new Bytes(2048 * MIB));
+        // Metrics once an hour: only the readings every 5 ms can see the lower limit.
+        startGuest(host.admit("c1"), new GuestAgent.Settings(Duration.ofMillis(5), Duration.ofHours(1),
+                Duration.ofMillis(200), GuestAgent.Settings.DEFAULT.pressure()));
+        Await.until(WAIT, "the guest welcomed", () -> guest.welcomed());
+        cgroup.limitMemory(new Bytes(64 * MIB)); // a downscale
+
+        Process hog = start("perl", "-e", "my $x = 'a' x (200 * 1024 * 1024); print \"done\\n\";");
+
+        assertThat(hog.waitFor(60, TimeUnit.SECONDS)).as("the task finished").isTrue();
+        assertThat(hog.exitValue()).as("the allocation completed").isZero();
+        assertThat(requests).isNotEmpty().allSatisfy(r -> assertThat(r.neededBytes()).isGreaterThan(64 * MIB));
+    }
+
+    @Test
     void withoutAGuestTheSameTaskIsKilledByTheKernel() throws Exception {
         Process hog = start("perl", "-e", "my $x = 'a' x (200 * 1024 * 1024); print \"done\\n\";");
 
@@ -155,7 +171,11 @@ class GuestConnectionsTest {
     }
 
     private void startGuest(String token) {
-        guest = new GuestAgent("c1", token, cgroup, host.socket(), GuestAgent.Settings.DEFAULT, Clock.systemUTC()).start();
+        startGuest(token, GuestAgent.Settings.DEFAULT);
+    }
+
+    private void startGuest(String token, GuestAgent.Settings settings) {
+        guest = new GuestAgent("c1", token, cgroup, host.socket(), settings, Clock.systemUTC()).start();
     }
 
     /** What the control plane would grant: the memory asked for, rounded up to a MiB. */

@@ -60,7 +60,6 @@ public final class GuestAgent implements AutoCloseable {
     private Instant nextConnectAt = Instant.MIN;
     /** In the clock's milliseconds: the loop checks it every reading, and millis() allocates nothing. */
     private long nextMetricsAtMillis = Long.MIN_VALUE;
-    private long limitBytes;
 
     public GuestAgent(String compute, String token, ComputeCgroup cgroup, Path socket, Settings settings, Clock clock) {
         this.compute = compute;
@@ -93,12 +92,10 @@ public final class GuestAgent implements AutoCloseable {
     private void run() {
         try (NumberFile usage = new NumberFile(cgroup.memoryUsageFile());
              NumberFile limit = new NumberFile(cgroup.memoryLimitFile())) {
-            limitBytes = limit.read();
             while (!closed) {
                 waitForMessages();
                 watchMemory(usage, limit);
                 if (clock.millis() >= nextMetricsAtMillis) {
-                    limitBytes = limit.read();
                     sendMetrics();
                 }
             }
@@ -155,8 +152,8 @@ public final class GuestAgent implements AutoCloseable {
             welcomed = true;
         } else if (message instanceof GuestMessage.Rejected rejected) {
             throw new IOException("the host agent refused this guest: " + rejected.reason());
-        } else if (message instanceof GuestMessage.UpscaleNotification raised) {
-            limitBytes = raised.limitBytes();
+        } else if (message instanceof GuestMessage.UpscaleNotification) {
+            // Nothing to do: the next reading, within a poll interval, reads the raised limit.
         } else if (message instanceof GuestMessage.DownscaleRequest request) {
             Optional<String> refusal = DownscaleCheck.refusal(cgroup.memoryBreakdown().unreclaimable(), request.target());
             channel.send(new GuestMessage.DownscaleResult(request.id(), refusal.isEmpty(), refusal.orElse("")));
@@ -168,12 +165,15 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * One reading. Only usage is read each time (one pread); the limit and the breakdown, which
-     * says how much of the usage is page cache the kernel can reclaim, only once usage nears the
-     * limit, which a compute with a full cache does all the time, and one filling memory too.
+     * One reading. Usage and the limit are read each time (a pread each): the limit drops on every
+     * downscale, and a threshold from the limit before one would miss a compute filling its new,
+     * smaller limit until the next metrics tick. The breakdown, which says how much of the usage is
+     * page cache the kernel can reclaim, is read only once usage nears the limit, which a compute
+     * with a full cache does all the time, and one filling memory too.
      */
     private void watchMemory(NumberFile usage, NumberFile limit) throws IOException {
         long used = usage.read();
+        long limitBytes = limit.read();
         long threshold = (long) (limitBytes * settings.pressure().threshold());
         if (used < threshold && watch.settled() && reliefs.idle()) {
             return; // nothing to do, and nothing allocated to find that out
@@ -182,7 +182,6 @@ public final class GuestAgent implements AutoCloseable {
         PressureWatch.Reading reading;
         boolean pressure = false;
         if (used >= threshold) {
-            limitBytes = limit.read();
             boolean underOom = cgroup.canHoldAtLimit() && cgroup.underOom();
             long unreclaimable = cgroup.memoryBreakdown().unreclaimable();
             reading = new PressureWatch.Reading(now, limitBytes, unreclaimable, underOom);
