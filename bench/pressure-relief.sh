@@ -46,10 +46,12 @@ echo "pressure to relief: $trials trials per run, $runs run(s), medians over run
 echo
 echo "| store nodes | trials/run | reliefs timed | p50 ms | p90 ms | p99 ms | max ms |"
 echo "|---|---|---|---|---|---|---|"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for n in ${nodes//,/ }; do
-  awk -F'\t' -v n="$n" '$1 == n' "$work/results.tsv" | sort -t$'\t' -k4,4n | awk -F'\t' '
-    { rows[NR] = $0 } END {
-      m = int((NR + 1) / 2); split(rows[m], r, "\t");
-      # the median run by p50; its other columns are shown as measured
-      printf "| %s | %s | %s | %s | %s | %s | %s |\n", r[1], r[2], r[3], r[4], r[5], r[6], r[7] }'
+  # each column's median over the runs
+  row="| $n |"
+  for col in 2 3 4 5 6 7; do
+    row="$row $(awk -F'\t' -v n="$n" -v c="$col" '$1 == n { print $c }' "$work/results.tsv" | median) |"
+  done
+  echo "$row"
 done

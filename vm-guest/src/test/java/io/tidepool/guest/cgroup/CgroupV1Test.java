@@ -101,7 +101,10 @@ class CgroupV1Test {
         cgroup.limitMemory(new Bytes(512 * MIB));
         // 96 MiB of anonymous memory, touched, held until killed.
         start("perl", "-e", "my $x = 'a' x (96 * 1024 * 1024); print \"ready\\n\"; $| = 1; sleep 600;");
-        Await.until(WAIT, "the anonymous memory charged", () -> unchecked(() -> cgroup.memoryUsage().value() > 96 * MIB));
+        // Done allocating, not only past 96 MiB: perl's copies while it builds the string would
+        // still be charging, and a usage that grows under the shrink leaves no floor to stop at.
+        Await.until(WAIT, "the anonymous memory charged and held", () -> unchecked(() ->
+                Files.readString(scratch.resolve("out-0")).contains("ready") && cgroup.memoryUsage().value() > 96 * MIB));
 
         ComputeCgroup.MemoryLimit shrunk = cgroup.limitMemory(new Bytes(32 * MIB));
 
