@@ -60,8 +60,7 @@ class ProcessDriverTest {
 
     @AfterEach
     void stopDriver() throws Exception {
-        driver.close();
-        tree.removeParent();
+        driver.close(); // stops every compute and removes the test's cgroups
     }
 
     @Test

@@ -71,8 +71,7 @@ class StopAndStartTest {
 
     @AfterEach
     void stopDriver() throws Exception {
-        driver.close();
-        tree.removeParent();
+        driver.close(); // stops every compute and removes the test's cgroups
     }
 
     @Test
