@@ -8,11 +8,14 @@ import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.capacity.HostCapacity;
+import io.tidepool.capacity.HostRoom;
 import io.tidepool.capacity.Ledger;
+import io.tidepool.placement.PlacementNeed;
 import io.tidepool.registry.ResourceRegistry;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -170,6 +173,32 @@ final class FleetInvariants {
             }
         }
         return unplaced;
+    }
+
+    /**
+     * Endpoints left unplaced although a schedulable host of their cell could take their starting
+     * size: after the controllers have had their turn, the cell having room means being placed.
+     */
+    List<String> unplacedDespiteRoom() {
+        Map<String, Cell> cells = byName(Kind.CELL, Cell.class);
+        Map<String, Cu> largestFree = new HashMap<>();
+        for (Host host : byName(Kind.HOST, Host.class).values()) {
+            HostRoom room = HostCapacity.roomOf(host, cells.get(host.spec().cell()));
+            if (room.schedulable()) {
+                largestFree.merge(host.spec().cell(), room.free(), Cu::max);
+            }
+        }
+        Set<String> unplaced = new HashSet<>(unplacedEndpoints());
+        List<String> violations = new ArrayList<>();
+        for (Endpoint endpoint : byName(Kind.ENDPOINT, Endpoint.class).values()) {
+            Cu free = largestFree.getOrDefault(endpoint.spec().cell(), Cu.ZERO);
+            Cu size = PlacementNeed.startingSize(endpoint);
+            if (unplaced.contains(endpoint.name()) && free.compareTo(size) >= 0) {
+                violations.add(endpoint.name() + " (" + size + " CU) unplaced while a host of " + endpoint.spec().cell()
+                        + " has " + free + " CU free");
+            }
+        }
+        return violations;
     }
 
     /** Endpoints whose primary does not serve: a primary serves while it migrates or a restart prewarms. */
