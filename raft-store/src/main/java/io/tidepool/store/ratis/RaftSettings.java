@@ -1,6 +1,7 @@
 package io.tidepool.store.ratis;
 
 import io.tidepool.store.Store;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
@@ -36,6 +37,7 @@ final class RaftSettings {
     static RaftProperties server(RatisStoreConfig config) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().toFile()));
+        RaftConfigKeys.Rpc.setType(properties, new CommitPushingRpc());
         GrpcConfigKeys.Server.setHost(properties, config.self().host());
         GrpcConfigKeys.Server.setPort(properties, config.self().port());
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(MESSAGE_BYTES_MAX));
@@ -62,7 +64,7 @@ final class RaftSettings {
         // copies until it is promoted, so fewer than Ratis' 6 keep pauses short (docs/BENCHMARKS.md).
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 2);
         // No log entry of its own for every commit-index change: it costs a log write per commit
-        // and is not needed for safety (a restarted node learns the commit index from the leader, and
+        // (followers hear of a commit from CommitPushingRpc instead) and is not needed for safety (a restarted node learns the commit index from the leader, and
         // a single node commits its whole log with the first entry of its new term).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         // Ratis waits at least 10 ms between two appendEntries to a follower by default, a delay
