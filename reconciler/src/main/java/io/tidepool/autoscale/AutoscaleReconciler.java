@@ -19,6 +19,7 @@ import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
+import io.tidepool.store.TxnResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -55,6 +56,12 @@ public final class AutoscaleReconciler implements Reconciler<String> {
     private final Map<String, Instant> pressures = new ConcurrentHashMap<>();
     /** One per host that has had an upscale in this term: bounded by the hosts. */
     private final Map<String, Object> admissionLocks = new ConcurrentHashMap<>();
+    /**
+     * Each host as this reconciler's last grant wrote it, until the cache has caught up: the next
+     * grant on that host, often a moment later when load rises on many of its computes at once,
+     * would otherwise compare against the ledger before that grant, fail, and pay a second commit.
+     */
+    private final Map<String, Host> ledgersWritten = new ConcurrentHashMap<>();
 
     public AutoscaleReconciler(FleetCache cache, Store store, ScalingPolicy policy, InstantSource clock) {
         this.cache = cache;
@@ -160,7 +167,7 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             return Result.done();
         }
         synchronized (admissionLocks.computeIfAbsent(host.name(), name -> new Object())) {
-            return admit(host, cell, compute, endpoint, decision, now);
+            return admit(freshest(host), cell, compute, endpoint, decision, now);
         }
     }
 
@@ -186,7 +193,10 @@ public final class AutoscaleReconciler implements Reconciler<String> {
                     .update(host, afterHost)
                     .update(compute, resized(compute, target))
                     .update(endpoint, withDecision(endpoint, compute.spec().cu(), target, explanation, now));
-            if (store.txn(txn.toTxn()).succeeded()) {
+            TxnResult result = store.txn(txn.toTxn());
+            if (result.succeeded()) {
+                ledgersWritten.put(host.name(), new Host(afterHost.metadata().withRevisions(result.revision(),
+                        afterHost.metadata().createRevision()), afterHost.spec(), afterHost.status()));
                 return Result.done();
             }
             Host stored = registry.get(Host.class, Kind.HOST, host.name()).orElse(null);
@@ -196,6 +206,18 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             host = stored;
         }
         return Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    private Host freshest(Host cached) {
+        Host written = ledgersWritten.get(cached.name());
+        if (written == null) {
+            return cached;
+        }
+        if (written.metadata().resourceVersion() > cached.metadata().resourceVersion()) {
+            return written;
+        }
+        ledgersWritten.remove(cached.name(), written);
+        return cached;
     }
 
     private Result write(ResourceTxn txn) {

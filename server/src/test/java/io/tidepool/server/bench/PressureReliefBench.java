@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,8 @@ public final class PressureReliefBench {
     private static long[] runTrials(BenchFleet fleet, String endpoint, int trials) throws Exception {
         String compute = fleet.awaitSize(endpoint, Cu.QUARTER);
         ComputeCgroup cgroup = fleet.driver().cgroup(compute).orElseThrow();
-        Process hog = new ProcessBuilder(joiningMemoryOnly(cgroup, List.of("perl", "-e", HOG)))
+        Path hogCpu = tenantCpuCgroup(cgroup, compute);
+        Process hog = new ProcessBuilder(joining(List.of(only(cgroup, "/memory"), hogCpu), List.of("perl", "-e", HOG)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (Writer commands = new OutputStreamWriter(hog.getOutputStream(), StandardCharsets.US_ASCII);
              BufferedReader answers = new BufferedReader(new InputStreamReader(hog.getInputStream(), StandardCharsets.US_ASCII))) {
@@ -104,23 +106,43 @@ public final class PressureReliefBench {
             }
         } finally {
             hog.destroyForcibly().waitFor();
+            Files.delete(hogCpu.getParent());
         }
         return fleet.driver().guestAgent(compute).orElseThrow().reliefNanos();
     }
 
     /**
-     * The command joining only the compute's memory cgroup: the hog's memory is the pressure; under
-     * the 0.25 CU CPU quota its page faults would take about a second, long enough for the
-     * once-a-second metrics to grow the compute before the threshold is ever crossed.
+     * The hog is tenant work: it joins the compute's memory cgroup, whose limit is the pressure,
+     * and for CPU a cgroup of its own beside the compute's, weighed like a compute against the
+     * host agent and the store, but without the compute's quota. At 0.25 CU its page faults would
+     * take about a second, long enough for the once-a-second metrics to grow the compute before
+     * the threshold is ever crossed. (In the root CPU cgroup instead, it took a whole core ahead of
+     * the control plane, as no tenant's work can.)
      */
-    private static List<String> joiningMemoryOnly(ComputeCgroup cgroup, List<String> command) {
-        List<Path> memory = cgroup.procsFiles().stream().filter(procs -> procs.toString().contains("/memory/")).toList();
-        if (memory.size() != 1) {
-            throw new IllegalStateException("expected one memory cgroup (v1) among " + cgroup.procsFiles());
+    private static Path tenantCpuCgroup(ComputeCgroup cgroup, String compute) throws IOException {
+        Path cpu = only(cgroup, "/cpu").getParent();
+        Path hog = cpu.resolveSibling(compute + "-hog");
+        Files.createDirectories(hog);
+        return hog.resolve("cgroup.procs");
+    }
+
+    private static List<String> joining(List<Path> procsFiles, List<String> command) {
+        StringBuilder join = new StringBuilder();
+        for (Path procs : procsFiles) {
+            join.append("echo $$ > '").append(procs).append("' || exit 125; ");
         }
-        List<String> full = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > '" + memory.get(0) + "' || exit 125; exec \"$@\"", "sh"));
+        List<String> full = new ArrayList<>(List.of("/bin/sh", "-c", join + "exec \"$@\"", "sh"));
         full.addAll(command);
         return full;
+    }
+
+    private static Path only(ComputeCgroup cgroup, String controller) {
+        List<Path> matching = cgroup.procsFiles().stream().filter(procs -> procs.toString().contains(controller + "/")
+                || procs.toString().contains(controller + ",")).toList();
+        if (matching.size() != 1) {
+            throw new IllegalStateException("expected one " + controller + " cgroup (v1) among " + cgroup.procsFiles());
+        }
+        return matching.get(0);
     }
 
     private static void command(Writer commands, BufferedReader answers, String command) throws IOException {
