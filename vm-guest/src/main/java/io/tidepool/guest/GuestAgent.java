@@ -4,6 +4,7 @@ import io.tidepool.api.agent.UpscaleRequest;
 import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.guest.cgroup.NumberFile;
 import io.tidepool.guest.metrics.CgroupSampler;
+import io.tidepool.guest.pressure.BriefFreeze;
 import io.tidepool.guest.pressure.PressureWatch;
 import io.tidepool.guest.pressure.ReliefTimes;
 import io.tidepool.guest.protocol.GuestMessage;
@@ -52,6 +53,8 @@ public final class GuestAgent implements AutoCloseable {
     private final PressureWatch watch;
     private final CgroupSampler sampler;
     private final ReliefTimes reliefs = new ReliefTimes(RELIEF_TIMES_KEPT);
+    /** Only where tasks cannot wait at the limit (v2). */
+    private final BriefFreeze freeze = new BriefFreeze(BriefFreeze.Settings.DEFAULT);
     private final Thread thread;
     private volatile boolean closed;
     private MessageChannel channel;
@@ -104,7 +107,18 @@ public final class GuestAgent implements AutoCloseable {
                 log.warn("guest agent of {} stopped: its cgroup cannot be read: {}", compute, e.toString());
             }
         } finally {
+            thawIfFrozen();
             disconnect();
+        }
+    }
+
+    private void thawIfFrozen() {
+        if (freeze.release()) {
+            try {
+                cgroup.thaw();
+            } catch (IOException e) {
+                log.error("guest agent of {}: its compute stays frozen, thawing failed: {}", compute, e.toString());
+            }
         }
     }
 
@@ -113,12 +127,17 @@ public final class GuestAgent implements AutoCloseable {
         if (channel == null && !clock.instant().isBefore(nextConnectAt)) {
             connect();
         }
+        long waitMillis = settings.pollInterval().toMillis();
+        if (freeze.frozen()) {
+            // A freeze ends on time, not at the next reading after its end.
+            waitMillis = Math.min(waitMillis, Duration.between(clock.instant(), freeze.thawBy()).toMillis());
+        }
         if (channel == null) {
-            LockSupport.parkNanos(settings.pollInterval().toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(Math.max(0, waitMillis)).toNanos());
             return;
         }
         try {
-            if (selector.select(Math.max(1, settings.pollInterval().toMillis())) > 0) {
+            if (selector.select(Math.max(1, waitMillis)) > 0) {
                 selector.selectedKeys().clear();
                 for (GuestMessage message : channel.receive()) {
                     handle(message);
@@ -175,7 +194,7 @@ public final class GuestAgent implements AutoCloseable {
         long used = usage.read();
         long limitBytes = limit.read();
         long threshold = (long) (limitBytes * settings.pressure().threshold());
-        if (used < threshold && watch.settled() && reliefs.idle()) {
+        if (used < threshold && watch.settled() && reliefs.idle() && !freeze.frozen()) {
             return; // nothing to do, and nothing allocated to find that out
         }
         Instant now = clock.instant();
@@ -192,6 +211,13 @@ public final class GuestAgent implements AutoCloseable {
         }
         synchronized (this) {
             reliefs.observe(now, limitBytes, pressure);
+        }
+        if (!cgroup.canHoldAtLimit()) {
+            switch (freeze.next(now, limitBytes, pressure && used >= cgroup.throttlingFrom(limitBytes))) {
+                case FREEZE -> cgroup.freeze();
+                case THAW -> cgroup.thaw();
+                case NONE -> { }
+            }
         }
         for (PressureWatch.Action action : watch.next(reading)) {
             if (action instanceof PressureWatch.RequestUpscale request) {

@@ -127,6 +127,11 @@ final class CgroupV2 implements ComputeCgroup {
     }
 
     @Override
+    public long throttlingFrom(long limitBytes) {
+        return high(limitBytes);
+    }
+
+    @Override
     public void holdTasksAtLimit(boolean hold) {
         throw new UnsupportedOperationException("cgroup v2 has no oom_kill_disable: memory.high throttles tasks instead");
     }

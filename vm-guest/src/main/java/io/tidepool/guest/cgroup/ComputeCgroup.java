@@ -82,6 +82,14 @@ public interface ComputeCgroup {
      */
     void holdTasksAtLimit(boolean hold) throws IOException;
 
+    /**
+     * The usage from which the kernel throttles the compute's tasks and reclaims, below a limit of
+     * {@code limitBytes}: v2's memory.high; on v1 the limit itself.
+     */
+    default long throttlingFrom(long limitBytes) {
+        return limitBytes;
+    }
+
     /** Whether tasks are waiting at the limit now (only while they are held there). */
     boolean underOom() throws IOException;
 
