@@ -212,13 +212,6 @@ public final class GuestAgent implements AutoCloseable {
         synchronized (this) {
             reliefs.observe(now, limitBytes, pressure);
         }
-        if (!cgroup.canHoldAtLimit()) {
-            switch (freeze.next(now, limitBytes, pressure && used >= cgroup.throttlingFrom(limitBytes))) {
-                case FREEZE -> cgroup.freeze();
-                case THAW -> cgroup.thaw();
-                case NONE -> { }
-            }
-        }
         for (PressureWatch.Action action : watch.next(reading)) {
             if (action instanceof PressureWatch.RequestUpscale request) {
                 send(new GuestMessage.Upscale(new UpscaleRequest(now, request.neededBytes(), request.reason())));
@@ -228,6 +221,14 @@ public final class GuestAgent implements AutoCloseable {
                     log.warn("guest agent of {}: tasks waited at the limit for {} with no raise; the kernel may now kill",
                             compute, settings.pressure().holdMax());
                 }
+            }
+        }
+        // After the call for memory has gone out: the freeze is there to wait for its answer.
+        if (!cgroup.canHoldAtLimit()) {
+            switch (freeze.next(now, limitBytes, pressure && used >= cgroup.throttlingFrom(limitBytes))) {
+                case FREEZE -> cgroup.freeze();
+                case THAW -> cgroup.thaw();
+                case NONE -> { }
             }
         }
     }
