@@ -17,9 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,22 +44,13 @@ class MemoryPressureTest {
             spec: {cell: local, compute: {minCu: %s, maxCu: %s}}
             """;
 
+    @RegisterExtension
+    static final OneHostFleets HOSTS = new OneHostFleets();
+
     @TempDir
     Path tmp;
     private OneHostFleet host;
     private LocalFleet fleet;
-
-    @BeforeAll
-    static void needsRealComputes() throws Exception {
-        OneHostFleet.assumeRealComputes();
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) {
-            host.close();
-        }
-    }
 
     @Test
     void aSortNeedingThreeTimesTheMemoryOfItsSizeCompletesAsTheGuestCallsForMore() throws Exception {
@@ -123,7 +113,7 @@ class MemoryPressureTest {
     }
 
     private void start(UnaryOperator<ProcessDriver.Settings> variant) throws Exception {
-        host = OneHostFleet.start(tmp, ControlLoop.Settings.DEFAULT, variant);
+        host = HOSTS.start(tmp, ControlLoop.Settings.DEFAULT, variant);
         fleet = host.fleet();
     }
 

@@ -14,10 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,21 +45,12 @@ class RefusedDownscaleTest {
     private static final ScalingPolicy SCALING = ScalingPolicy.DEFAULT.withMetricsMaxAge(Duration.ofSeconds(5))
             .withStabilisationWindow(Duration.ofSeconds(10)).withRefusalBackoff(Duration.ofSeconds(5));
 
+    @RegisterExtension
+    static final OneHostFleets HOSTS = new OneHostFleets();
+
     @TempDir
     Path tmp;
     private OneHostFleet host;
-
-    @BeforeAll
-    static void needsRealComputes() throws Exception {
-        OneHostFleet.assumeRealComputes();
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) {
-            host.close();
-        }
-    }
 
     @Test
     void aLoweringThatHeldMemoryWouldNotFitIsRefusedVisiblyAndGoesThroughOnceTheMemoryIsFreed() throws Exception {
@@ -114,7 +104,7 @@ class RefusedDownscaleTest {
     }
 
     private JsonNode startAtOneCu() throws Exception {
-        host = OneHostFleet.start(tmp, ControlLoop.Settings.DEFAULT.withScaling(SCALING), UnaryOperator.identity());
+        host = HOSTS.start(tmp, ControlLoop.Settings.DEFAULT.withScaling(SCALING), UnaryOperator.identity());
         host.fleet().apply(ENDPOINT.formatted(ONE));
         JsonNode endpoint = host.awaitRunning("holder");
         assertThat(CgroupSize.of(host.cgroupOf(endpoint)).isOf(ONE)).as("starts at 1 CU").isTrue();

@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,25 +47,16 @@ class ScalingUnderLoadTest {
     /** Four runnable backends against a quarter of a CPU: load1 passes 0.225 within seconds. */
     private static final int CLIENTS = 4;
 
+    @RegisterExtension
+    static final OneHostFleets HOSTS = new OneHostFleets();
+
     @TempDir
     Path tmp;
     private OneHostFleet host;
 
-    @BeforeAll
-    static void needsRealComputes() throws Exception {
-        OneHostFleet.assumeRealComputes();
-    }
-
-    @AfterEach
-    void stop() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
     @Test
     void pgbenchGrowsTheEndpointAndOnceStoppedItShrinksBackToItsMinimumAndNoLower() throws Exception {
-        host = OneHostFleet.start(tmp, ControlLoop.Settings.DEFAULT.withScaling(SCALING), UnaryOperator.identity());
+        host = HOSTS.start(tmp, ControlLoop.Settings.DEFAULT.withScaling(SCALING), UnaryOperator.identity());
         host.fleet().apply(ENDPOINT);
         JsonNode endpoint = host.awaitRunning("busy");
         SizeWatch sizes = new SizeWatch(host.fleet(), "busy", host.cgroupOf(endpoint));
