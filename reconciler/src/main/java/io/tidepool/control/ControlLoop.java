@@ -25,6 +25,8 @@ import io.tidepool.restart.RestartSettings;
 import io.tidepool.store.Store;
 import io.tidepool.switchover.Switchover;
 import io.tidepool.telemetry.Telemetry;
+import io.tidepool.timeline.TimelineFeed;
+import io.tidepool.timeline.Timelines;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -91,6 +93,8 @@ public final class ControlLoop implements AutoCloseable {
     private final RestartReconciler restarter;
     private final Controller<String> buffer;
     private final BufferReconciler bufferReconciler;
+    private final Timelines timelines = new Timelines(Timelines.Settings.DEFAULT);
+    private final TimelineFeed timelineFeed;
     private final List<Controller<String>> controllers = new ArrayList<>();
     private Thread pump;
     private volatile boolean running;
@@ -118,6 +122,8 @@ public final class ControlLoop implements AutoCloseable {
         restart = controller("restart", clock, restarter);
         bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
         buffer = controller("buffer", clock, bufferReconciler);
+        timelineFeed = new TimelineFeed(timelines, clock,
+                endpoint -> restarter.lastDecision(endpoint).map(d -> d.explanation()));
         wire();
     }
 
@@ -147,6 +153,11 @@ public final class ControlLoop implements AutoCloseable {
     /** The pool buffer's latest decisions per cell, for describe. */
     public BufferReconciler buffer() {
         return bufferReconciler;
+    }
+
+    /** Each endpoint's recent CU, load, memory and what happened to it, for the console and the timeline API. */
+    public Timelines timelines() {
+        return timelines;
     }
 
     public List<Controller<String>> controllers() {
@@ -286,6 +297,7 @@ public final class ControlLoop implements AutoCloseable {
         telemetry.onMetrics((compute, sample) -> {
             autoscaler.record(compute, sample);
             autoscale.queue().add(compute);
+            cache.computes.get(compute).ifPresent(c -> timelineFeed.sampled(c, sample));
         });
         telemetry.onUpscaleRequest((compute, request) -> {
             autoscaler.requestUpscale(compute, request);
@@ -294,6 +306,9 @@ public final class ControlLoop implements AutoCloseable {
         telemetry.onHeartbeat(host -> cache.hosts.get(host)
                 .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
                 .ifPresent(h -> health.queue().add(host)));
+        cache.endpoints.addHandler(timelineFeed::endpointChanged);
+        cache.computes.addHandler(timelineFeed::computeChanged);
+        cache.migrations.addHandler(timelineFeed::migrationChanged);
         cache.cells.addHandler((before, after) -> {
             // The buffer rewrites a cell's status whenever its allocation moves: only the spec
             // matters to the controllers here, and to the buffer its own writes are no news.
