@@ -46,6 +46,7 @@ public final class ApiServer implements AutoCloseable {
         ManifestCodec codec = new ManifestCodec();
         ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
         DescribeRoute describe = new DescribeRoute(registry, settings.leaderLoop(), settings.nodeId());
+        TimelineRoute timeline = new TimelineRoute(registry, settings.leaderLoop(), settings.nodeId());
         ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
         AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
         TokenRoute tokens = new TokenRoute(settings.tokens());
@@ -79,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/{kind}", ctx -> listOrWatch(ctx, ResourceRoutes.kindOf(ctx), resources, watches));
             config.routes.get("/api/v1/{kind}/{name}", resources::get);
             config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
+            config.routes.get("/api/v1/endpoints/{name}/timeline", timeline::handle);
             config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
             config.routes.post("/api/v1/hosts/{name}/register", agents::register, AgentAccess.HOST_IN_PATH);
             config.routes.post("/api/v1/hosts/{name}/heartbeat", agents::heartbeat, AgentAccess.HOST_IN_PATH);

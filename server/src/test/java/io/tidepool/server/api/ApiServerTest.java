@@ -88,6 +88,17 @@ class ApiServerTest {
     }
 
     @Test
+    void aNodeThatDoesNotLeadAnswersATimelineWithANoteInsteadOfHistory() throws Exception {
+        apply(false, CELL, SHOP.formatted("2"));
+
+        JsonNode timeline = getJson("/api/v1/endpoints/shop/timeline");
+
+        assertThat(timeline.get("time")).isEmpty();
+        assertThat(timeline.get("decisions")).isEmpty();
+        assertThat(timeline.get("note").asText()).startsWith("timelines are kept in the leader's memory, and this node (n1) does not lead");
+    }
+
+    @Test
     void appliesASetThenReportsItUnchangedThenConfiguredWithTheDiff() throws Exception {
         JsonNode first = apply(false, CELL, SHOP.formatted("2"));
         assertThat(first.get("results").findValuesAsText("action")).containsExactly("created", "created");
