@@ -12,6 +12,7 @@ import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.apply.ApplyConflictException;
 import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.server.auth.TokenRegistry;
+import io.tidepool.server.console.Console;
 import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.store.Store;
 import io.tidepool.store.StoreException;
@@ -34,10 +35,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final WatchStream watches;
+    private final Console console;
 
-    private ApiServer(Javalin app, WatchStream watches) {
+    private ApiServer(Javalin app, WatchStream watches, Console console) {
         this.app = app;
         this.watches = watches;
+        this.console = console;
     }
 
     /** Starts serving on {@code host:port}; port 0 picks a free one (see {@link #port()}). */
@@ -53,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
+        Console console = Console.start(registry, settings.tokens(), settings.leaderLoop(), settings.nodeId());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = settings.host();
@@ -74,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.post("/api/v1/apply", resources::apply);
             config.routes.post("/api/v1/tokens", tokens::create);
+            config.routes.post("/api/v1/console-links", ctx -> JsonBody.write(ctx, 201, console.newLoginLink()));
+            console.routes(config.routes);
             // Before /api/v1/{kind}, which it shadows, so that a host agent may list and watch its own computes.
             config.routes.get("/api/v1/computes", ctx -> listOrWatch(ctx, Kind.COMPUTE, resources, watches),
                     AgentAccess.HOST_IN_QUERY);
@@ -101,8 +107,13 @@ public final class ApiServer implements AutoCloseable {
                 JsonBody.error(ctx, 500, "internal error: " + e);
             });
         });
-        app.start();
-        return new ApiServer(app, watches);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            console.close();
+            throw e;
+        }
+        return new ApiServer(app, watches, console);
     }
 
     private static void listOrWatch(Context ctx, Kind kind, ResourceRoutes resources, WatchStream watches) throws Exception {
@@ -140,9 +151,15 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    /** A new one-time console login link, as a path to put after this node's URL. */
+    public String newConsoleLoginPath() {
+        return console.newLoginLink().path();
+    }
+
     @Override
     public void close() {
         watches.close();
+        console.close();
         app.stop();
     }
 
