@@ -93,7 +93,9 @@ public final class Console implements AutoCloseable {
         routes.get("/console/api/moves", ctx -> view(ctx, () -> rendered(MovesView.of(index, leaderLoop.get(), notLeading()),
                 c -> c.kind() == Kind.MIGRATION || c.moving())));
         routes.get("/console/api/events", this::events);
-        routes.get("/console/api/sync", ctx -> view(ctx, () -> rendered(SyncView.of(), c -> false)));
+        // Drift follows what manifests own of any object, never its status.
+        routes.get("/console/api/sync", ctx -> view(ctx, () -> rendered(SyncView.of(index, registry),
+                c -> c.kind() == Kind.APPLY_SET || c.declared())));
     }
 
     private void hosts(Context ctx) {

@@ -1,5 +1,6 @@
 package io.tidepool.server.console;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleIndex.class);
-    private static final List<Kind> KINDS = List.of(Kind.CELL, Kind.HOST, Kind.ENDPOINT, Kind.COMPUTE, Kind.MIGRATION, Kind.EVENT);
+    private static final List<Kind> KINDS = List.of(Kind.CELL, Kind.HOST, Kind.ENDPOINT, Kind.COMPUTE, Kind.MIGRATION,
+            Kind.EVENT, Kind.APPLY_SET);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofMillis(500);
     private static final int MAX_CANONICAL_NAMES = 100_000;
@@ -51,11 +54,12 @@ public final class ConsoleIndex implements AutoCloseable {
     /**
      * One object that changed, with what it belongs to, so a view can tell whether it cares.
      *
-     * @param moving a migration, or a compute that is a replacement or a fenced primary
+     * @param moving   a migration, or a compute that is a replacement or a fenced primary
+     * @param declared what manifests own of it changed (labels, annotations, spec), or it came or went
      */
-    public record Change(Kind kind, String name, String endpoint, String host, boolean moving) {
+    public record Change(Kind kind, String name, String endpoint, String host, boolean moving, boolean declared) {
         Change(Kind kind, String name, String endpoint, String host) {
-            this(kind, name, endpoint, host, kind == Kind.MIGRATION);
+            this(kind, name, endpoint, host, kind == Kind.MIGRATION, false);
         }
     }
 
@@ -67,6 +71,9 @@ public final class ConsoleIndex implements AutoCloseable {
     private final Map<String, Set<String>> computesByHost = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> computesByEndpoint = new ConcurrentHashMap<>();
     private final Map<String, Migration> migrations = new ConcurrentSkipListMap<>();
+    private final Map<String, ApplySet> applySets = new ConcurrentSkipListMap<>();
+    /** A hash of what manifests own of each endpoint, to tell a declared change from a status write. */
+    private final Map<String, Integer> endpointDeclared = new ConcurrentHashMap<>();
     private final Map<String, EventRow> eventsByName = new ConcurrentHashMap<>();
     private final NavigableSet<EventRow> events = new ConcurrentSkipListSet<>(EventRow::newestFirst);
     private final Map<String, String> canonicalNames = new ConcurrentHashMap<>();
@@ -137,6 +144,10 @@ public final class ConsoleIndex implements AutoCloseable {
 
     public Collection<Migration> migrations() {
         return migrations.values();
+    }
+
+    public Collection<ApplySet> applySets() {
+        return applySets.values();
     }
 
     /** Every event row, newest first. */
@@ -226,23 +237,28 @@ public final class ConsoleIndex implements AutoCloseable {
     private Change put(Resource resource) {
         String name = resource.name();
         if (resource instanceof Cell cell) {
-            cells.put(name, cell);
-            return new Change(Kind.CELL, name, null, null);
+            Cell before = cells.put(name, cell);
+            return new Change(Kind.CELL, name, null, null, false, before == null || declaredChanged(before, cell));
         } else if (resource instanceof Host host) {
-            hosts.put(name, host);
-            return new Change(Kind.HOST, name, null, name);
+            Host before = hosts.put(name, host);
+            return new Change(Kind.HOST, name, null, name, false, before == null || declaredChanged(before, host));
         } else if (resource instanceof Endpoint endpoint) {
             endpoints.put(name, EndpointRow.of(endpoint, this::canonical));
-            return new Change(Kind.ENDPOINT, name, name, endpoint.status() == null ? null : endpoint.status().host());
+            Integer before = endpointDeclared.put(name, Objects.hash(endpoint.metadata().declaredOnly(), endpoint.spec()));
+            return new Change(Kind.ENDPOINT, name, name, endpoint.status() == null ? null : endpoint.status().host(), false,
+                    !Objects.equals(before, endpointDeclared.get(name)));
         } else if (resource instanceof Compute compute) {
             ComputeRow row = ComputeRow.of(compute, this::canonical);
             unindex(computes.put(name, row));
             index(computesByHost, row.host(), name);
             index(computesByEndpoint, row.endpoint(), name);
-            return new Change(Kind.COMPUTE, name, row.endpoint(), row.host(), row.moving());
+            return new Change(Kind.COMPUTE, name, row.endpoint(), row.host(), row.moving(), false);
         } else if (resource instanceof Migration migration) {
             migrations.put(name, migration);
             return new Change(Kind.MIGRATION, name, migration.spec().endpoint(), migration.spec().sourceHost());
+        } else if (resource instanceof ApplySet set) {
+            applySets.put(name, set);
+            return new Change(Kind.APPLY_SET, name, null, null);
         }
         Event event = (Event) resource;
         EventRow row = EventRow.of(event);
@@ -258,12 +274,16 @@ public final class ConsoleIndex implements AutoCloseable {
         switch (kind) {
             case CELL -> cells.remove(name);
             case HOST -> hosts.remove(name);
-            case ENDPOINT -> endpoints.remove(name);
+            case ENDPOINT -> {
+                endpoints.remove(name);
+                endpointDeclared.remove(name);
+            }
+            case APPLY_SET -> applySets.remove(name);
             case COMPUTE -> {
                 ComputeRow row = computes.remove(name);
                 unindex(row);
                 return new Change(kind, name, row == null ? null : row.endpoint(), row == null ? null : row.host(),
-                        row != null && row.moving());
+                        row != null && row.moving(), false);
             }
             case MIGRATION -> {
                 Migration m = migrations.remove(name);
@@ -278,7 +298,14 @@ public final class ConsoleIndex implements AutoCloseable {
             default -> {
             }
         }
-        return new Change(kind, name, kind == Kind.ENDPOINT ? name : null, kind == Kind.HOST ? name : null);
+        return new Change(kind, name, kind == Kind.ENDPOINT ? name : null, kind == Kind.HOST ? name : null, false,
+                kind.declarable());
+    }
+
+    private static boolean declaredChanged(Resource before, Resource after) {
+        return !before.metadata().declaredOnly().equals(after.metadata().declaredOnly())
+                || !before.withoutStatus().withMetadata(before.metadata().declaredOnly())
+                        .equals(after.withoutStatus().withMetadata(after.metadata().declaredOnly()));
     }
 
     private Collection<String> namesOf(Kind kind) {
@@ -289,6 +316,7 @@ public final class ConsoleIndex implements AutoCloseable {
             case COMPUTE -> List.copyOf(computes.keySet());
             case MIGRATION -> List.copyOf(migrations.keySet());
             case EVENT -> List.copyOf(eventsByName.keySet());
+            case APPLY_SET -> List.copyOf(applySets.keySet());
         };
     }
 
