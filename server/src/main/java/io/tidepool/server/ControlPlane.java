@@ -183,6 +183,11 @@ public final class ControlPlane implements AutoCloseable {
         return adminToken;
     }
 
+    /** A new one-time console login link, as a path to put after this node's URL. */
+    public String newConsoleLoginPath() {
+        return api.newConsoleLoginPath();
+    }
+
     @Override
     public void close() {
         try {

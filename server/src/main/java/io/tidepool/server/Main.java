@@ -2,6 +2,7 @@ package io.tidepool.server;
 
 import io.tidepool.manifests.cli.ApplyCommand;
 import io.tidepool.manifests.cli.CliErrors;
+import io.tidepool.manifests.cli.ConsoleLinkCommand;
 import io.tidepool.manifests.cli.DeleteCommand;
 import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
         subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class,
-                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, TokenCommand.class, HelpCommand.class})
+                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, TokenCommand.class, ConsoleLinkCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

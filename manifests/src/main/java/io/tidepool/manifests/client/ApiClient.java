@@ -156,6 +156,15 @@ public final class ApiClient {
         return read(response, HostToken.class);
     }
 
+    /** Makes a one-time console login link (admins only); the server keeps only the code's hash. */
+    public ConsoleLink createConsoleLink() {
+        HttpResponse<byte[]> response = send(request("api/v1/console-links").POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() != 201) {
+            throw failure(response);
+        }
+        return read(response, ConsoleLink.class);
+    }
+
     private static String objectPath(Kind kind, String name) {
         return "api/v1/" + kind.plural() + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }

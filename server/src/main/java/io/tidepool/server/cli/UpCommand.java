@@ -148,6 +148,8 @@ public final class UpCommand implements Callable<Integer> {
 
         out.println("Tidepool is up.");
         out.println("  API:       " + url);
+        out.println("  console:   " + url + plane.newConsoleLoginPath());
+        out.println("             (log in once with this link within 10 minutes; ./tidepool console-link makes another)");
         out.println("  data dir:  " + dataDir.toAbsolutePath());
         out.println("  cell:      " + cell + " (" + cellText + ")");
         out.println("  hosts:     " + (localHosts.names().isEmpty() ? "none in this process (--hosts 0)"

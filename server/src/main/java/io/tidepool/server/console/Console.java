@@ -73,10 +73,10 @@ public final class Console implements AutoCloseable {
         routes.before("/console/*", Console::secure);
         routes.before("/console", login::require);
         routes.before("/console/*", login::require);
-        routes.get("/console", ctx -> ctx.redirect("/console/"));
         routes.get(ConsoleLogin.LOGIN_PATH, login::login);
         routes.post("/console/logout", login::logout);
         routes.get("/console/assets/{file}", assets::serve);
+        // Javalin ignores trailing slashes: "/console/" also answers "/console".
         for (ConsolePage.Kind page : ConsolePage.Kind.values()) {
             if (page.path != null) {
                 routes.get("/console/" + page.path, ctx -> page(ctx, page, null));

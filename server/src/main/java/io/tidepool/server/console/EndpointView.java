@@ -3,6 +3,7 @@ package io.tidepool.server.console;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Migration;
 import io.tidepool.control.ControlLoop;
+import io.tidepool.restart.RestartDecision;
 import io.tidepool.timeline.TimelineView;
 import io.tidepool.timeline.Timelines;
 import java.time.Instant;
@@ -28,7 +29,8 @@ public record EndpointView(Endpoint object, List<ComputeRow> computes, List<Migr
         TimelineView timeline = leader == null ? TimelineView.empty(endpoint.name(), step)
                 : leader.timelines().view(endpoint.name()).orElse(TimelineView.empty(endpoint.name(), step));
         String restartNote = leader == null ? null
-                : leader.restarter().lastDecision(endpoint.name()).map(d -> d.explanation()).orElse(null);
+                : leader.restarter().lastDecision(endpoint.name())
+                .filter(d -> !(d instanceof RestartDecision.Nothing)).map(RestartDecision::explanation).orElse(null);
         return new EndpointView(endpoint, index.computesOfEndpoint(endpoint.name()), migrations, timeline, restartNote,
                 leader == null ? notLeadingNote : null);
     }

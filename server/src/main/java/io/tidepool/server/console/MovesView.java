@@ -2,6 +2,7 @@ package io.tidepool.server.console;
 
 import io.tidepool.api.resource.Migration;
 import io.tidepool.control.ControlLoop;
+import io.tidepool.restart.RestartDecision;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +29,8 @@ public record MovesView(List<Migration> active, List<Migration> finished, List<R
                 .filter(c -> "restart".equals(c.purpose()))
                 .sorted(Comparator.comparing(ComputeRow::endpoint))
                 .map(c -> new RestartCard(c.endpoint(), c, index.computesOfEndpoint(c.endpoint()),
-                        leader == null ? null : leader.restarter().lastDecision(c.endpoint()).map(d -> d.explanation()).orElse(null)))
+                        leader == null ? null : leader.restarter().lastDecision(c.endpoint())
+                                .map(RestartDecision::explanation).orElse(null)))
                 .toList();
         return new MovesView(active, finished, restarts, leader == null ? notLeadingNote : null);
     }
