@@ -38,7 +38,9 @@
         h('td', {class: 'num', text: TP.cu(f.free)}),
         h('td', {}, h('div', {class: 'chips'}, card.computes.map((c) => h('span', {class: 'chip ' + c.role,
           title: c.role + (c.purpose ? ' (' + c.purpose + ')' : '') + ', ' + (c.phase || 'not started') + ', granted ' + TP.cu(c.cu) + ', applied ' + TP.cu(c.appliedCu)},
-          h('a', {href: '/console/endpoints/' + encodeURIComponent(c.endpoint), text: c.name}), ' ' + TP.num(c.cu)))))];
+          h('a', {href: '/console/endpoints/' + encodeURIComponent(c.endpoint), text: c.name}), ' ' + TP.num(c.cu))),
+          card.computesTotal > card.computes.length ? h('a', {class: 'chip', href: '/console/hosts?q=' + encodeURIComponent(f.name),
+            text: 'all ' + card.computesTotal + ' →'}) : null))];
     }), (i) => ({data: {host: view.items[i].fill.name}})));
     TP.fill('pager', TP.pager(view, (offset) => { state.offset = offset; open(); }));
   }

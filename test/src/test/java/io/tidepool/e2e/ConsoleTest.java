@@ -141,6 +141,7 @@ class ConsoleTest {
         Await.until(WAIT, moved + "'s migration on its timeline", () -> browser.texts("#markers li[data-type=migration]").size() >= 2
                 && !browser.all("#chart .pin.migration").isEmpty());
         assertThat(browser.text("#markers")).contains("moved local-host-");
+        browser.screenshot(SCREENSHOTS, "endpoint-moved");
 
         browser.open(base + "/console/cells");
         Await.until(WAIT, "both hosts' fill on the cells page", () -> browser.all("[data-cell=local] .bar-row").size() == 2);

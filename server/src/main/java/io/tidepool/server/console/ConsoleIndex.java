@@ -67,9 +67,7 @@ public final class ConsoleIndex implements AutoCloseable {
     private final Map<String, Cell> cells = new ConcurrentSkipListMap<>();
     private final Map<String, Host> hosts = new ConcurrentSkipListMap<>();
     private final NavigableMap<String, EndpointRow> endpoints = new ConcurrentSkipListMap<>();
-    private final Map<String, ComputeRow> computes = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> computesByHost = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> computesByEndpoint = new ConcurrentHashMap<>();
+    private final ComputeRows computes = new ComputeRows();
     private final Map<String, Migration> migrations = new ConcurrentSkipListMap<>();
     private final Map<String, ApplySet> applySets = new ConcurrentSkipListMap<>();
     /** A hash of what manifests own of each endpoint, to tell a declared change from a status write. */
@@ -131,15 +129,15 @@ public final class ConsoleIndex implements AutoCloseable {
     }
 
     public List<ComputeRow> computesOnHost(String host) {
-        return rows(computesByHost.get(host));
+        return computes.onHost(host);
     }
 
     public List<ComputeRow> computesOfEndpoint(String endpoint) {
-        return rows(computesByEndpoint.get(endpoint));
+        return computes.ofEndpoint(endpoint);
     }
 
     public Collection<ComputeRow> computes() {
-        return computes.values();
+        return computes.all();
     }
 
     public Collection<Migration> migrations() {
@@ -153,21 +151,6 @@ public final class ConsoleIndex implements AutoCloseable {
     /** Every event row, newest first. */
     public NavigableSet<EventRow> events() {
         return events;
-    }
-
-    private List<ComputeRow> rows(Set<String> names) {
-        if (names == null) {
-            return List.of();
-        }
-        List<ComputeRow> rows = new ArrayList<>(names.size());
-        for (String name : names) {
-            ComputeRow row = computes.get(name);
-            if (row != null) {
-                rows.add(row);
-            }
-        }
-        rows.sort((a, b) -> a.name().compareTo(b.name()));
-        return rows;
     }
 
     private void pumpForever() {
@@ -249,9 +232,7 @@ public final class ConsoleIndex implements AutoCloseable {
                     !Objects.equals(before, endpointDeclared.get(name)));
         } else if (resource instanceof Compute compute) {
             ComputeRow row = ComputeRow.of(compute, this::canonical);
-            unindex(computes.put(name, row));
-            index(computesByHost, row.host(), name);
-            index(computesByEndpoint, row.endpoint(), name);
+            computes.put(row);
             return new Change(Kind.COMPUTE, name, row.endpoint(), row.host(), row.moving(), false);
         } else if (resource instanceof Migration migration) {
             migrations.put(name, migration);
@@ -281,7 +262,6 @@ public final class ConsoleIndex implements AutoCloseable {
             case APPLY_SET -> applySets.remove(name);
             case COMPUTE -> {
                 ComputeRow row = computes.remove(name);
-                unindex(row);
                 return new Change(kind, name, row == null ? null : row.endpoint(), row == null ? null : row.host(),
                         row != null && row.moving(), false);
             }
@@ -313,33 +293,11 @@ public final class ConsoleIndex implements AutoCloseable {
             case CELL -> List.copyOf(cells.keySet());
             case HOST -> List.copyOf(hosts.keySet());
             case ENDPOINT -> List.copyOf(endpoints.keySet());
-            case COMPUTE -> List.copyOf(computes.keySet());
+            case COMPUTE -> List.copyOf(computes.names());
             case MIGRATION -> List.copyOf(migrations.keySet());
             case EVENT -> List.copyOf(eventsByName.keySet());
             case APPLY_SET -> List.copyOf(applySets.keySet());
         };
-    }
-
-    private void unindex(ComputeRow row) {
-        if (row != null) {
-            unindex(computesByHost, row.host(), row.name());
-            unindex(computesByEndpoint, row.endpoint(), row.name());
-        }
-    }
-
-    private static void index(Map<String, Set<String>> index, String key, String name) {
-        if (key != null) {
-            index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(name);
-        }
-    }
-
-    private static void unindex(Map<String, Set<String>> index, String key, String name) {
-        if (key != null) {
-            index.computeIfPresent(key, (k, names) -> {
-                names.remove(name);
-                return names.isEmpty() ? null : names;
-            });
-        }
     }
 
     private String canonical(String name) {

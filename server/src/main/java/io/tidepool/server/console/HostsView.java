@@ -10,12 +10,15 @@ import java.util.function.Predicate;
 
 /**
  * The hosts page: a page of hosts (by name, or fullest first), each with its fill, its free room and
- * the computes on it.
+ * the computes on it (the first {@link #COMPUTES_SHOWN} of each, all of them when the page is one host).
  */
 public record HostsView(List<HostCard> items, int total, int offset, int limit, List<String> cells) {
+    /** Computes shown per host in a list of several: a full host of a big fleet runs a hundred. */
+    static final int COMPUTES_SHOWN = 12;
 
+    /** @param computesTotal how many computes the host runs; {@code computes} may show fewer */
     public record HostCard(HostFill fill, HostShape capacity, Instant lastHeartbeat, List<Condition> conditions,
-                           List<ComputeRow> computes) {
+                           List<ComputeRow> computes, int computesTotal) {
     }
 
     /** @param sort {@code name} or {@code fill} (fullest first) */
@@ -49,10 +52,13 @@ public record HostsView(List<HostCard> items, int total, int offset, int limit, 
                 ? index.hosts().stream().sorted((a, b) -> HostFill.fullestFirst(HostFill.of(a), HostFill.of(b))).toList()
                 : index.hosts();
         Paged<Host> page = Paged.of(ordered, query, query.offset(), query.limit());
-        List<HostCard> cards = page.items().stream().map(h -> new HostCard(HostFill.of(h), h.spec().capacity(),
-                h.status() == null ? null : h.status().lastHeartbeat(),
-                h.status() == null ? List.of() : h.status().conditions(),
-                index.computesOnHost(h.name()))).toList();
+        int shown = page.items().size() == 1 ? Integer.MAX_VALUE : COMPUTES_SHOWN;
+        List<HostCard> cards = page.items().stream().map(h -> {
+            List<ComputeRow> computes = index.computesOnHost(h.name());
+            return new HostCard(HostFill.of(h), h.spec().capacity(), h.status() == null ? null : h.status().lastHeartbeat(),
+                    h.status() == null ? List.of() : h.status().conditions(),
+                    computes.subList(0, Math.min(shown, computes.size())), computes.size());
+        }).toList();
         return new HostsView(cards, page.total(), page.offset(), page.limit(),
                 index.cells().stream().map(c -> c.name()).toList());
     }
