@@ -51,6 +51,18 @@ public final class GitCommandLine {
      * @throws GitException when git is missing, does not finish within {@code timeout} or says more than allowed
      */
     public Result run(Path workDir, List<String> args, byte[] stdin, Duration timeout, long maxStdoutBytes) {
+        return run(workDir, null, args, stdin, timeout, maxStdoutBytes);
+    }
+
+    /**
+     * Runs {@code git --git-dir=GITDIR ARGS}: a bare repository named outright, since a user's
+     * {@code safe.bareRepository=explicit} forbids finding one from the working directory.
+     */
+    public Result runIn(Path gitDir, List<String> args, byte[] stdin, Duration timeout, long maxStdoutBytes) {
+        return run(gitDir, gitDir, args, stdin, timeout, maxStdoutBytes);
+    }
+
+    private Result run(Path workDir, Path gitDir, List<String> args, byte[] stdin, Duration timeout, long maxStdoutBytes) {
         Path input = null;
         Path output = null;
         Path errors = null;
@@ -60,7 +72,7 @@ public final class GitCommandLine {
             output = Files.createTempFile(scratchDir, "git-out-", "");
             errors = Files.createTempFile(scratchDir, "git-err-", "");
             Files.write(input, stdin);
-            Process process = start(workDir, args, input, output, errors);
+            Process process = start(workDir, gitDir, args, input, output, errors);
             waitFor(process, args, timeout);
             long size = Files.size(output);
             if (size > maxStdoutBytes) {
@@ -77,9 +89,12 @@ public final class GitCommandLine {
         }
     }
 
-    private Process start(Path workDir, List<String> args, Path input, Path output, Path errors) {
+    private Process start(Path workDir, Path gitDir, List<String> args, Path input, Path output, Path errors) {
         List<String> command = new ArrayList<>();
         command.add(executable);
+        if (gitDir != null) {
+            command.add("--git-dir=" + gitDir);
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())

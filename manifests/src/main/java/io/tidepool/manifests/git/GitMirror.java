@@ -68,7 +68,7 @@ public final class GitMirror {
                 local(List.of("update-ref", ref, remote.commit()), "cannot record the head of " + remote.branch());
                 return remote;
             }
-            GitCommandLine.Result fetched = git.run(directory, List.of("fetch", "--quiet", "--no-tags",
+            GitCommandLine.Result fetched = git.runIn(directory, List.of("fetch", "--quiet", "--no-tags",
                     "--no-write-fetch-head", "--depth=1", "--", address.location(),
                     "+refs/heads/" + remote.branch() + ":" + ref), new byte[0], timeouts.remote(), MAX_LISTING_BYTES);
             if (!fetched.succeeded()) {
@@ -82,14 +82,14 @@ public final class GitMirror {
 
     /** Whether the cache holds this commit (with its tree), as after an earlier fetch. */
     public boolean hasCommit(String commit) {
-        return git.run(directory, List.of("cat-file", "-e", commit + "^{commit}"), new byte[0], timeouts.local(), 0)
+        return git.runIn(directory, List.of("cat-file", "-e", commit + "^{commit}"), new byte[0], timeouts.local(), 0)
                 .succeeded();
     }
 
     private BranchHead remoteHead(Optional<String> branch) {
         List<String> args = new ArrayList<>(List.of("ls-remote", "--symref", "--", address.location(), "HEAD"));
         branch.ifPresent(b -> args.add("refs/heads/" + b));
-        GitCommandLine.Result listed = git.run(directory, args, new byte[0], timeouts.remote(), MAX_LISTING_BYTES);
+        GitCommandLine.Result listed = git.runIn(directory, args, new byte[0], timeouts.remote(), MAX_LISTING_BYTES);
         if (!listed.succeeded()) {
             throw remoteFailure(listed, "cannot reach " + address.shown());
         }
@@ -117,11 +117,15 @@ public final class GitMirror {
         } catch (IOException e) {
             throw new GitException(GitException.Reason.FAILED, "cannot make the git cache " + directory + ": " + e.getMessage());
         }
-        local(List.of("init", "--quiet", "--bare", directory.toString()), "cannot make the git cache " + directory);
+        GitCommandLine.Result made = git.run(directory, List.of("init", "--quiet", "--bare", directory.toString()),
+                new byte[0], timeouts.local(), MAX_LISTING_BYTES);
+        if (!made.succeeded()) {
+            throw new GitException(GitException.Reason.FAILED, "cannot make the git cache " + directory + ": " + gitSays(made));
+        }
     }
 
     private String local(List<String> args, String what) {
-        GitCommandLine.Result result = git.run(directory, args, new byte[0], timeouts.local(), MAX_LISTING_BYTES);
+        GitCommandLine.Result result = git.runIn(directory, args, new byte[0], timeouts.local(), MAX_LISTING_BYTES);
         if (!result.succeeded()) {
             throw new GitException(GitException.Reason.FAILED, what + ": " + gitSays(result));
         }
@@ -135,7 +139,7 @@ public final class GitMirror {
     }
 
     /** Refuses a name git would take for an option or that no branch can have. */
-    static void checkBranchName(String branch) {
+    public static void checkBranchName(String branch) {
         if (branch.isEmpty() || branch.startsWith("-") || branch.startsWith("/") || branch.endsWith("/")
                 || branch.endsWith(".lock") || branch.contains("..") || branch.contains("//") || branch.contains("@{")
                 || !branch.chars().allMatch(c -> c > 32 && c != 127 && "~^:?*[\\".indexOf(c) < 0)) {

@@ -77,7 +77,7 @@ public final class ManifestTree {
         if (!path.isRoot()) {
             args.addAll(List.of("--", path.value()));
         }
-        GitCommandLine.Result listed = git.run(gitDir, args, new byte[0], timeout, MAX_LISTING_BYTES);
+        GitCommandLine.Result listed = git.runIn(gitDir, args, new byte[0], timeout, MAX_LISTING_BYTES);
         if (!listed.succeeded()) {
             throw new GitException(GitException.Reason.FAILED, "cannot list commit " + shortId(commit)
                     + " in the git cache " + gitDir + ": " + GitMirror.gitSays(listed));
@@ -123,7 +123,7 @@ public final class ManifestTree {
             ids.append(entry.object()).append('\n');
             expected += entry.sizeBytes() + entry.object().length() + 64;
         }
-        GitCommandLine.Result read = git.run(gitDir, List.of("cat-file", "--batch"),
+        GitCommandLine.Result read = git.runIn(gitDir, List.of("cat-file", "--batch"),
                 ids.toString().getBytes(StandardCharsets.US_ASCII), timeout, expected);
         if (!read.succeeded()) {
             throw new GitException(GitException.Reason.FAILED, "cannot read commit " + shortId(commit) + ": " + GitMirror.gitSays(read));
