@@ -10,6 +10,7 @@ import io.tidepool.api.resource.Resource;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.DriftReport;
+import io.tidepool.manifests.apply.FailedAttempt;
 import io.tidepool.manifests.apply.Progress;
 import io.tidepool.manifests.describe.Description;
 import java.io.IOException;
@@ -74,6 +75,14 @@ public final class ApiClient {
             throw failure(response);
         }
         return Optional.of(read(response, DriftReport.class));
+    }
+
+    /** Records in an apply set's status a sync attempt that never reached an apply (a failed fetch). */
+    public void recordAttempt(String set, FailedAttempt attempt) {
+        HttpResponse<byte[]> response = send(post(objectPath(Kind.APPLY_SET, set) + "/attempts", attempt));
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
     }
 
     /** Every object of a kind, following pages until the last. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The apply set a sync writes into: through the REST API for {@code tidepool sync}, through the
  * server's own applier for the sync inside the server. Every method throws
- * {@link TargetUnavailableException} when the server or its store cannot be reached.
+ * {@link TargetException} when the server or its store cannot be reached, or the server refuses to answer.
  */
 public interface ApplySetTarget {
     /** The name of the set, as {@code get applysets} lists it. */

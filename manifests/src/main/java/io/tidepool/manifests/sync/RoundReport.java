@@ -55,7 +55,7 @@ public record RoundReport(Instant at, Optional<BranchHead> head, SyncDecision de
             case UNCHANGED -> healing + "unchanged";
             case INVALID -> healing + "invalid: " + errors.size() + (errors.size() == 1 ? " error" : " errors")
                     + ", nothing applied";
-            case REFUSED -> healing + "refused, nothing applied: " + message;
+            case REFUSED -> healing + "refused: " + message;
             case CONFLICT -> healing + "conflict, tried again next round: " + message;
             case UNAVAILABLE -> "server unavailable, tried again next round: " + message;
             case FETCH_FAILED -> "fetch failed: " + message;

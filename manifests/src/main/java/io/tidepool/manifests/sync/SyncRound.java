@@ -63,9 +63,9 @@ public final class SyncRound {
         } catch (GitException e) {
             // Reading a commit already fetched failed in the cache: like a failed fetch, tried again next round.
             return report(now, head, decision, Optional.of(failedFetch(e)), Optional.of(e), drift);
-        } catch (TargetUnavailableException e) {
-            ApplyAttempt unavailable = ApplyAttempt.failed(AttemptOutcome.UNAVAILABLE, e.getMessage(), List.of());
-            return report(now, head, decision, Optional.of(unavailable), Optional.empty(), drift);
+        } catch (TargetException e) {
+            ApplyAttempt unasked = ApplyAttempt.failed(e.outcome(), e.getMessage(), List.of());
+            return report(now, head, decision, Optional.of(unasked), Optional.empty(), drift);
         }
     }
 

@@ -90,7 +90,7 @@ final class InMemoryApplySet implements ApplySetTarget {
 
     private void available() {
         if (down) {
-            throw new TargetUnavailableException("cannot reach the Tidepool server", null);
+            throw TargetException.unavailable("cannot reach the Tidepool server", null);
         }
     }
 

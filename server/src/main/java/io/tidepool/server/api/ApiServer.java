@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
         AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
         TokenRoute tokens = new TokenRoute(settings.tokens());
         DriftRoute drift = new DriftRoute(registry);
+        AttemptRoute attempts = new AttemptRoute(settings.applier().applySets());
         ProgressRoute progress = new ProgressRoute(registry, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
@@ -83,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/{kind}/{name}", resources::get);
             config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
             config.routes.get("/api/v1/applysets/{name}/drift", drift::handle);
+            config.routes.post("/api/v1/applysets/{name}/attempts", attempts::record);
             config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
             config.routes.post("/api/v1/hosts/{name}/register", agents::register, AgentAccess.HOST_IN_PATH);
             config.routes.post("/api/v1/hosts/{name}/heartbeat", agents::heartbeat, AgentAccess.HOST_IN_PATH);
