@@ -38,7 +38,7 @@ final class ResourceTable {
             case COMPUTE -> List.of("NAME", "ENDPOINT", "HOST", "CU", "ROLE", "EPOCH", "PHASE");
             case MIGRATION -> List.of("NAME", "ENDPOINT", "FROM", "TO", "PHASE");
             case EVENT -> List.of("NAME", "OBJECT", "TYPE", "REASON", "COUNT", "MESSAGE");
-            case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT");
+            case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT", "DRIFT");
         };
     }
 
@@ -92,7 +92,8 @@ final class ResourceTable {
                 applied == null || applied.commit() == null ? NONE : shortCommit(applied.commit()),
                 applied == null ? NONE : text(applied.at().truncatedTo(ChronoUnit.SECONDS)),
                 attempt == null ? NONE : attempt.outcome() + (attempt.succeeded() || attempt.commit() == null ? ""
-                        : " at " + shortCommit(attempt.commit())));
+                        : " at " + shortCommit(attempt.commit())),
+                s == null || s.drift() == null ? NONE : text(s.drift().count()));
     }
 
     private static String shortCommit(String commit) {

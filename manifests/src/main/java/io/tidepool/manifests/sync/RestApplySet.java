@@ -1,6 +1,5 @@
 package io.tidepool.manifests.sync;
 
-import io.tidepool.api.codec.ManifestError;
 import io.tidepool.api.resource.ApplySet;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
@@ -11,9 +10,7 @@ import io.tidepool.manifests.apply.FailedAttempt;
 import io.tidepool.manifests.client.ApiClient;
 import io.tidepool.manifests.client.ApiException;
 import io.tidepool.manifests.source.ManifestFile;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -60,29 +57,11 @@ public final class RestApplySet implements ApplySetTarget {
             }
             throw asTargetException(e);
         }
-        if (!response.errors().isEmpty()) {
-            List<String> errors = response.errors().stream().map(ManifestError::format).toList();
-            return ApplyAttempt.failed(AttemptOutcome.INVALID, errors.size() + (errors.size() == 1 ? " error" : " errors")
-                    + " in the manifests; nothing was applied", errors);
-        }
-        return attempt(response);
+        return ApplyAttempt.of(response);
     }
 
-    /** How a successful apply's response counts: changes made, or none. */
-    static ApplyAttempt attempt(ApplyResponse response) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        response.results().forEach(r -> counts.merge(r.action(), 1, Integer::sum));
-        boolean changed = counts.keySet().stream().anyMatch(a -> a.equals("created") || a.equals("configured") || a.equals("pruned"));
-        return new ApplyAttempt(changed ? AttemptOutcome.APPLIED : AttemptOutcome.UNCHANGED, counts,
-                ApplyResponse.totals(response.results()), List.of());
-    }
-
-    // Both answer 409; the set's record says which it was (a refusal is recorded, a lost race is not).
     private AttemptOutcome refusedOrConflict(String message) {
-        Optional<ApplySet.Attempt> last = ask(() -> api.get(Kind.APPLY_SET, set))
-                .map(r -> ((ApplySet) r).status()).map(ApplySet.Status::lastAttempt);
-        boolean refused = last.filter(a -> a.outcome() == ApplySet.Outcome.Refused && message.equals(a.message())).isPresent();
-        return refused ? AttemptOutcome.REFUSED : AttemptOutcome.CONFLICT;
+        return SyncSource.refusedOrConflict(ask(() -> api.get(Kind.APPLY_SET, set)).map(ApplySet.class::cast), message);
     }
 
     @Override

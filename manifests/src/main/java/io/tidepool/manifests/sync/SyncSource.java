@@ -1,6 +1,7 @@
 package io.tidepool.manifests.sync;
 
 import io.tidepool.api.resource.ApplySet;
+import java.util.Optional;
 
 /** A sync's terms in the apply set's: its source, and the outcomes it records itself. */
 public final class SyncSource {
@@ -18,5 +19,15 @@ public final class SyncSource {
             case INVALID -> ApplySet.Outcome.Invalid;
             default -> throw new IllegalArgumentException("an apply records " + outcome + " itself");
         };
+    }
+
+    /**
+     * A refusal and a lost race both end an apply with a conflict; the set's record says which it
+     * was, since a refusal is recorded as its last attempt and a lost race is not.
+     */
+    public static AttemptOutcome refusedOrConflict(Optional<ApplySet> record, String message) {
+        boolean refused = record.map(ApplySet::status).map(ApplySet.Status::lastAttempt)
+                .filter(a -> a.outcome() == ApplySet.Outcome.Refused && message.equals(a.message())).isPresent();
+        return refused ? AttemptOutcome.REFUSED : AttemptOutcome.CONFLICT;
     }
 }
