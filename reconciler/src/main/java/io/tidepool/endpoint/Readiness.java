@@ -89,6 +89,9 @@ public final class Readiness {
     }
 
     private static Optional<Condition> condition(Endpoint endpoint, String type) {
+        if (endpoint.status() == null) {
+            return Optional.empty();
+        }
         return endpoint.status().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
     }
 

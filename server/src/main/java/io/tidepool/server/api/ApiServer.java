@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
         DriftRoute drift = new DriftRoute(registry);
         AttemptRoute attempts = new AttemptRoute(settings.applier().applySets());
         ProgressRoute progress = new ProgressRoute(registry, Clock.systemUTC());
+        PlanRoute plan = new PlanRoute(registry, settings.applier(), codec, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -76,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.post("/api/v1/apply", resources::apply);
             config.routes.post("/api/v1/progress", progress::handle);
+            config.routes.post("/api/v1/plan", plan::handle);
             config.routes.post("/api/v1/tokens", tokens::create);
             // Before /api/v1/{kind}, which it shadows, so that a host agent may list and watch its own computes.
             config.routes.get("/api/v1/computes", ctx -> listOrWatch(ctx, Kind.COMPUTE, resources, watches),
