@@ -52,7 +52,7 @@ final class ResourceTable {
             case COMPUTE -> List.of("NAME", "ENDPOINT", "HOST", "CU", "ROLE", "EPOCH", "PHASE");
             case MIGRATION -> List.of("NAME", "ENDPOINT", "FROM", "TO", "PHASE");
             case EVENT -> List.of("NAME", "OBJECT", "TYPE", "REASON", "COUNT", "MESSAGE");
-            case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT", "DRIFT");
+            case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT");
         };
     }
 
@@ -106,8 +106,7 @@ final class ResourceTable {
                 applied == null || applied.commit() == null ? NONE : shortCommit(applied.commit()),
                 applied == null ? NONE : text(applied.at().truncatedTo(ChronoUnit.SECONDS)),
                 attempt == null ? NONE : attempt.outcome() + (attempt.succeeded() || attempt.commit() == null ? ""
-                        : " at " + shortCommit(attempt.commit())),
-                s == null || s.drift() == null ? NONE : text(s.drift().count()));
+                        : " at " + shortCommit(attempt.commit())));
     }
 
     private static String shortCommit(String commit) {
