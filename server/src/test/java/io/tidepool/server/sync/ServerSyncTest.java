@@ -100,13 +100,15 @@ class ServerSyncTest {
         assertThat(invalid.status().applied().commit()).as("the previous commit stays in force").isEqualTo(removed);
         assertThat(registry.get(Kind.ENDPOINT, "cart")).as("nothing of the broken commit").isEmpty();
         assertThat(maxCu("shop")).isEqualTo("1");
+        Cli.Run described = cli().run("describe", "applyset", SET);
+        assertThat(described.out()).as(described.err()).contains(removed, broken, "Invalid", "deploy/shop.yaml:6:26");
 
         String fixed = repo.write("deploy/shop.yaml", ENDPOINT.formatted("shop", "3")).commit("fix the typo");
         awaitSet("the fix applied", s -> applied(s, fixed));
         assertThat(maxCu("shop")).isEqualTo("3");
         assertThat(registry.get(Kind.ENDPOINT, "cart")).isPresent();
 
-        Cli.Run table = new Cli("http://127.0.0.1:" + plane.httpPort(), plane.adminToken()).run("get", "applysets");
+        Cli.Run table = cli().run("get", "applysets");
         assertThat(table.out()).containsPattern("(?m)^NAME +OBJECTS +SOURCE +COMMIT +APPLIED +LAST-ATTEMPT +DRIFT$")
                 .containsPattern("(?m)^fleet +3 +" + Pattern.quote(repo.dir() + "@main:deploy") + " +" + fixed.substring(0, 12)
                         + " .* Applied +0$");
@@ -149,6 +151,10 @@ class ServerSyncTest {
     private void changeByHand(String endpoint, String maxCu) {
         var response = plane.applier().apply(List.of(new ManifestFile("hotfix.yaml", ENDPOINT.formatted(endpoint, maxCu))), false);
         assertThat(response.errors()).isEmpty();
+    }
+
+    private Cli cli() {
+        return new Cli("http://127.0.0.1:" + plane.httpPort(), plane.adminToken());
     }
 
     private ApplySet set() {
