@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -83,10 +84,16 @@ public final class Forecast {
                 }
                 if (needsHost(change)) {
                     requests.add(new PlacementRequest(change.declared().name(), PlacementNeed.startingSize(change.declared())));
-                } else {
-                    endpoints.add(forecast.growth(change));
+                    continue;
                 }
-                RestartForecast.of(change, now).ifPresent(text -> endpoints.add(new EndpointOutcome(change.declared().name(), text, true)));
+                if (change.declared().spec().equals(change.live().spec())) {
+                    continue;
+                }
+                List<EndpointOutcome> done = new ArrayList<>();
+                forecast.growth(change).ifPresent(done::add);
+                RestartForecast.of(change, now).ifPresent(text -> done.add(new EndpointOutcome(change.declared().name(), text, true)));
+                endpoints.addAll(done.isEmpty() ? List.of(new EndpointOutcome(change.declared().name(), "stays on "
+                        + change.live().status().host() + ": the change applies in place", true)) : done);
             }
             in.waiting().stream().filter(e -> inCell(e, cell))
                     .forEach(e -> requests.add(new PlacementRequest(e.name(), PlacementNeed.startingSize(e))));
@@ -133,22 +140,23 @@ public final class Forecast {
         }
 
         /** A placed endpoint whose new minimum is above what it runs with: admission must grant the difference on its host. */
-        EndpointOutcome growth(EndpointChange change) {
+        Optional<EndpointOutcome> growth(EndpointChange change) {
             Endpoint declared = change.declared();
             Cu running = change.primary() == null ? null : change.primary().spec().cu();
             Cu minCu = declared.spec().compute().minCu();
             String host = change.live().status().host();
             if (running == null || running.compareTo(minCu) >= 0 || !rooms.containsKey(host)) {
-                return new EndpointOutcome(declared.name(), "stays on " + host + (running == null ? "" : " with " + running + " CU"), true);
+                return Optional.empty();
             }
             Cu delta = minCu.minus(running);
             HostRoom room = rooms.get(host);
             if (room.free().compareTo(delta) < 0) {
-                return new EndpointOutcome(declared.name(), "grows from " + running + " to its new minimum " + minCu + " CU as "
-                        + host + " makes room (" + room.free() + " CU free now); the migration controller moves computes off it", true);
+                return Optional.of(new EndpointOutcome(declared.name(), "grows from " + running + " to its new minimum " + minCu
+                        + " CU as " + host + " makes room (" + room.free() + " CU free now); the migration controller moves "
+                        + "computes off it", true));
             }
             rooms.put(host, room.withAllocated(room.allocated().plus(delta)));
-            return new EndpointOutcome(declared.name(), "grows from " + running + " to " + minCu + " CU on " + host, true);
+            return Optional.of(new EndpointOutcome(declared.name(), "grows from " + running + " to " + minCu + " CU on " + host, true));
         }
 
         List<EndpointOutcome> place(List<PlacementRequest> requests) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", description = {
@@ -29,30 +28,21 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--set", paramLabel = "NAME", description = "The apply set (default: the name of the first PATH)")
-    String set;
-
-    @Option(names = "--prune", description = "Plan as apply --prune: what the set no longer declares is deleted first")
-    boolean prune;
-
-    @Option(names = "--allow-empty", description = "With --prune: as apply --prune --allow-empty")
-    boolean allowEmpty;
+    @Mixin
+    SetOptions sets;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ApplySetChoice choice = ApplySetChoice.of(set, manifests.paths);
-        if (prune && choice.name() == null) {
-            throw new CliException(ExitCode.INVALID, "--prune needs the apply set's name when the manifests come from stdin: pass --set NAME");
-        }
+        ApplySetChoice choice = sets.choose(manifests.paths);
         ManifestUpload upload = new ManifestUpload();
         ManifestUpload.Read read = upload.read(manifests.paths, System.in);
         if (!read.errors().isEmpty()) {
             throw ManifestUpload.invalid(read.errors(), spec.commandLine().getErr());
         }
-        ApplyOptions options = new ApplyOptions(true, choice.name(), prune, allowEmpty, null, choice.source());
+        ApplyOptions options = sets.options(choice, true, null);
         PlanResponse plan = client.connect().plan(new ApplyRequest(read.files(), options));
         if (!plan.changes().errors().isEmpty()) {
             throw ManifestUpload.invalid(plan.changes().errors(), spec.commandLine().getErr());
