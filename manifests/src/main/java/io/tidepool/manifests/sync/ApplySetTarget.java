@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.source.ManifestFile;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +21,12 @@ public interface ApplySetTarget {
     List<String> drift();
 
     /** Applies the files as the whole set, with prune, recording the outcome (and the source) in the set's status. */
-    ApplyAttempt apply(List<ManifestFile> files, SourceRef source);
+    ApplyAttempt apply(List<ManifestFile> files, ApplySet.Source source);
 
     /**
      * Records in the set's status an attempt that never reached an apply: a repository that could
      * not be read ({@link AttemptOutcome#FETCH_FAILED}) or a commit whose files are no manifest set
      * ({@link AttemptOutcome#INVALID}); what the set applied stays as it was.
      */
-    void recordFailure(SourceRef source, AttemptOutcome outcome, String message, List<String> errors);
+    void recordFailure(ApplySet.Source source, AttemptOutcome outcome, String message, List<String> errors);
 }

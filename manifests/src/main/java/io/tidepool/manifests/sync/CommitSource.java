@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.git.BranchHead;
 import io.tidepool.manifests.git.CommitManifests;
 
@@ -19,6 +20,6 @@ public interface CommitSource {
      */
     CommitManifests read(String commit);
 
-    /** The source of a commit of the branch (null before one is known), as the apply set records it. */
-    SourceRef ref(String branch, String commit);
+    /** Where a commit of the branch comes from (commit null before one is known), as the apply set records it. */
+    ApplySet.Source ref(String branch, String commit);
 }

@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.git.BranchHead;
 import io.tidepool.manifests.git.CommitManifests;
 import io.tidepool.manifests.git.GitCommandLine;
@@ -44,8 +45,8 @@ public final class GitCommitSource implements CommitSource {
     }
 
     @Override
-    public SourceRef ref(String fetchedBranch, String commit) {
-        return new SourceRef(mirror.address().shown(), fetchedBranch != null ? fetchedBranch : branch.orElse(null),
+    public ApplySet.Source ref(String fetchedBranch, String commit) {
+        return new ApplySet.Source(mirror.address().shown(), fetchedBranch != null ? fetchedBranch : branch.orElse(null),
                 path.value(), commit);
     }
 }

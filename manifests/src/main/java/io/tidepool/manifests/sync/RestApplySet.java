@@ -46,8 +46,8 @@ public final class RestApplySet implements ApplySetTarget {
     }
 
     @Override
-    public ApplyAttempt apply(List<ManifestFile> files, SourceRef source) {
-        ApplyRequest request = new ApplyRequest(files, false, set, true, false, null, SyncSource.of(source));
+    public ApplyAttempt apply(List<ManifestFile> files, ApplySet.Source source) {
+        ApplyRequest request = new ApplyRequest(files, false, set, true, false, null, source);
         ApplyResponse response;
         try {
             response = api.apply(request);
@@ -61,13 +61,13 @@ public final class RestApplySet implements ApplySetTarget {
     }
 
     private AttemptOutcome refusedOrConflict(String message) {
-        return SyncSource.refusedOrConflict(ask(() -> api.get(Kind.APPLY_SET, set)).map(ApplySet.class::cast), message);
+        return SetOutcomes.refusedOrConflict(ask(() -> api.get(Kind.APPLY_SET, set)).map(ApplySet.class::cast), message);
     }
 
     @Override
-    public void recordFailure(SourceRef source, AttemptOutcome outcome, String message, List<String> errors) {
+    public void recordFailure(ApplySet.Source source, AttemptOutcome outcome, String message, List<String> errors) {
         ask(() -> {
-            api.recordAttempt(set, new FailedAttempt(SyncSource.of(source), SyncSource.outcome(outcome), message, errors));
+            api.recordAttempt(set, new FailedAttempt(source, SetOutcomes.outcome(outcome), message, errors));
             return null;
         });
     }

@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.git.BranchHead;
 import io.tidepool.manifests.git.CommitManifests;
 import io.tidepool.manifests.git.GitException;
@@ -83,7 +84,7 @@ public final class SyncRound {
         } else {
             return null;
         }
-        SourceRef ref = source.ref(branch, commit);
+        ApplySet.Source ref = source.ref(branch, commit);
         CommitManifests manifests = source.read(commit);
         if (!manifests.readable()) {
             List<String> errors = manifests.problems().stream().map(TreeProblem::format).toList();

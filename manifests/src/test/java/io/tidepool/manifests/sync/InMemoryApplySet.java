@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.source.ManifestFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,14 +16,14 @@ import java.util.TreeMap;
  */
 final class InMemoryApplySet implements ApplySetTarget {
     /** What the set's status records about its last attempt. */
-    record Attempt(SourceRef source, AttemptOutcome outcome, String message, List<String> errors) {
+    record Attempt(ApplySet.Source source, AttemptOutcome outcome, String message, List<String> errors) {
     }
 
     private final Map<String, String> live = new TreeMap<>();
     private final Map<String, String> applied = new TreeMap<>();
     private Optional<String> appliedCommit = Optional.empty();
     final List<Attempt> attempts = new ArrayList<>();
-    final List<SourceRef> applies = new ArrayList<>();
+    final List<ApplySet.Source> applies = new ArrayList<>();
     boolean down;
 
     @Override
@@ -43,7 +44,7 @@ final class InMemoryApplySet implements ApplySetTarget {
     }
 
     @Override
-    public ApplyAttempt apply(List<ManifestFile> files, SourceRef source) {
+    public ApplyAttempt apply(List<ManifestFile> files, ApplySet.Source source) {
         available();
         applies.add(source);
         List<String> errors = files.stream().filter(f -> f.text().contains("invalid"))
@@ -69,7 +70,7 @@ final class InMemoryApplySet implements ApplySetTarget {
     }
 
     @Override
-    public void recordFailure(SourceRef source, AttemptOutcome outcome, String message, List<String> errors) {
+    public void recordFailure(ApplySet.Source source, AttemptOutcome outcome, String message, List<String> errors) {
         available();
         attempts.add(new Attempt(source, outcome, message, errors));
     }
@@ -83,7 +84,7 @@ final class InMemoryApplySet implements ApplySetTarget {
         return Map.copyOf(live);
     }
 
-    private ApplyAttempt record(SourceRef source, ApplyAttempt attempt) {
+    private ApplyAttempt record(ApplySet.Source source, ApplyAttempt attempt) {
         attempts.add(new Attempt(source, attempt.outcome(), attempt.message(), attempt.errors()));
         return attempt;
     }

@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.manifests.git.BranchHead;
 import io.tidepool.manifests.git.CommitManifests;
 import io.tidepool.manifests.git.GitException;
@@ -61,7 +62,7 @@ final class InMemoryCommitSource implements CommitSource {
     }
 
     @Override
-    public SourceRef ref(String branch, String commit) {
-        return new SourceRef("/srv/git/fleet", branch == null ? "main" : branch, "deploy", commit);
+    public ApplySet.Source ref(String branch, String commit) {
+        return new ApplySet.Source("/srv/git/fleet", branch == null ? "main" : branch, "deploy", commit);
     }
 }

@@ -1,5 +1,6 @@
 package io.tidepool.manifests.sync;
 
+import io.tidepool.api.resource.ApplySet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidepool.manifests.git.GitException;
@@ -31,7 +32,7 @@ class SyncRoundTest {
         RoundReport added = round.run();
 
         assertThat(added.line()).isEqualTo("main@000000000000 applied: 2 created; drift 0");
-        assertThat(set.applies).containsExactly(new SourceRef("/srv/git/fleet", "main", "deploy", first));
+        assertThat(set.applies).containsExactly(new ApplySet.Source("/srv/git/fleet", "main", "deploy", first));
         assertThat(round.inForce()).contains(first);
 
         repo.push(Map.of("deploy/shop.yaml", SHOP.replace("maxCu: 2", "maxCu: 1"), "deploy/blog.yaml", BLOG));

@@ -7,8 +7,7 @@ import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.manifests.sync.ApplyAttempt;
 import io.tidepool.manifests.sync.ApplySetTarget;
 import io.tidepool.manifests.sync.AttemptOutcome;
-import io.tidepool.manifests.sync.SourceRef;
-import io.tidepool.manifests.sync.SyncSource;
+import io.tidepool.manifests.sync.SetOutcomes;
 import io.tidepool.manifests.sync.TargetException;
 import io.tidepool.server.apply.ApplyConflictException;
 import io.tidepool.server.apply.DriftRecorder;
@@ -48,22 +47,22 @@ final class ServerApplySet implements ApplySetTarget {
     }
 
     @Override
-    public ApplyAttempt apply(List<ManifestFile> files, SourceRef source) {
-        ApplyOptions options = new ApplyOptions(false, set, true, false, null, SyncSource.of(source));
+    public ApplyAttempt apply(List<ManifestFile> files, ApplySet.Source source) {
+        ApplyOptions options = new ApplyOptions(false, set, true, false, null, source);
         return store(() -> {
             try {
                 return ApplyAttempt.of(applier.apply(files, options));
             } catch (ApplyConflictException e) {
-                AttemptOutcome outcome = SyncSource.refusedOrConflict(applier.applySets().get(set), e.getMessage());
+                AttemptOutcome outcome = SetOutcomes.refusedOrConflict(applier.applySets().get(set), e.getMessage());
                 return ApplyAttempt.failed(outcome, e.getMessage(), List.of());
             }
         });
     }
 
     @Override
-    public void recordFailure(SourceRef source, AttemptOutcome outcome, String message, List<String> errors) {
+    public void recordFailure(ApplySet.Source source, AttemptOutcome outcome, String message, List<String> errors) {
         store(() -> {
-            applier.applySets().recordFailure(set, SyncSource.of(source), SyncSource.outcome(outcome), message, errors);
+            applier.applySets().recordFailure(set, source, SetOutcomes.outcome(outcome), message, errors);
             return null;
         });
     }

@@ -3,13 +3,9 @@ package io.tidepool.manifests.sync;
 import io.tidepool.api.resource.ApplySet;
 import java.util.Optional;
 
-/** A sync's terms in the apply set's: its source, and the outcomes it records itself. */
-public final class SyncSource {
-    private SyncSource() {
-    }
-
-    public static ApplySet.Source of(SourceRef ref) {
-        return new ApplySet.Source(ref.repo(), ref.branch(), ref.path(), ref.commit());
+/** A sync's outcomes in the apply set's terms: those it records itself, and which of two a 409 was. */
+public final class SetOutcomes {
+    private SetOutcomes() {
     }
 
     /** A failed fetch is {@code Failed}; a commit without a manifest set at its path is {@code Invalid}. */
