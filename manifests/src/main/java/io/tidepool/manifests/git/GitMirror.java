@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,9 +154,13 @@ public final class GitMirror {
             Path lockFile = directory.resolveSibling(directory.getFileName() + ".lock");
             try {
                 Files.createDirectories(directory.getParent());
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock lock = channel.lock()) {
-                    return work.get();
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock();
+                    try {
+                        return work.get();
+                    } finally {
+                        lock.release();
+                    }
                 }
             } catch (IOException e) {
                 throw new GitException(GitException.Reason.FAILED, "cannot lock the git cache " + lockFile + ": " + e.getMessage());
@@ -166,7 +171,7 @@ public final class GitMirror {
     /** What {@code ls-remote --symref} printed: refs with their commits, and the branch HEAD names. */
     private record RemoteRefs(Map<String, String> commits, Optional<String> headBranch) {
         static RemoteRefs parse(String listing) {
-            Map<String, String> commits = new java.util.HashMap<>();
+            Map<String, String> commits = new HashMap<>();
             Optional<String> head = Optional.empty();
             for (String line : listing.split("\n")) {
                 String[] parts = line.split("\t", 2);
