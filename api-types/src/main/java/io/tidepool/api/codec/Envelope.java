@@ -1,5 +1,6 @@
 package io.tidepool.api.codec;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
@@ -31,6 +32,7 @@ final class Envelope {
             case COMPUTE -> Compute.Spec.class;
             case MIGRATION -> Migration.Spec.class;
             case EVENT -> Event.Spec.class;
+            case APPLY_SET -> ApplySet.Spec.class;
         };
     }
 
@@ -42,6 +44,7 @@ final class Envelope {
             case COMPUTE -> Compute.Status.class;
             case MIGRATION -> Migration.Status.class;
             case EVENT -> Event.Status.class;
+            case APPLY_SET -> ApplySet.Status.class;
         };
     }
 
@@ -54,6 +57,7 @@ final class Envelope {
             case COMPUTE -> new Compute(metadata, (Compute.Spec) spec, (Compute.Status) status);
             case MIGRATION -> new Migration(metadata, (Migration.Spec) spec, (Migration.Status) status);
             case EVENT -> new Event(metadata, (Event.Spec) spec, (Event.Status) status);
+            case APPLY_SET -> new ApplySet(metadata, (ApplySet.Spec) spec, (ApplySet.Status) status);
         };
     }
 }

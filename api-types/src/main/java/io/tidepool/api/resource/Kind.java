@@ -12,7 +12,8 @@ public enum Kind {
     ENDPOINT("Endpoint", "endpoints", true, Endpoint.class),
     COMPUTE("Compute", "computes", false, Compute.class),
     MIGRATION("Migration", "migrations", false, Migration.class),
-    EVENT("Event", "events", false, Event.class);
+    EVENT("Event", "events", false, Event.class),
+    APPLY_SET("ApplySet", "applysets", false, ApplySet.class);
 
     private final String displayName;
     private final String plural;

@@ -4,7 +4,7 @@ package io.tidepool.api.resource;
  * A stored object: metadata, the spec that its owner declares, and the status the system observes.
  * Records are immutable; change one with its {@code withX} methods.
  */
-public sealed interface Resource permits Cell, Host, Endpoint, Compute, Migration, Event {
+public sealed interface Resource permits Cell, Host, Endpoint, Compute, Migration, Event, ApplySet {
     String API_VERSION = "tidepool.io/v1";
 
     Kind kind();

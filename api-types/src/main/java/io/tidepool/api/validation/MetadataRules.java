@@ -6,22 +6,19 @@ import io.tidepool.api.codec.ManifestError;
 import io.tidepool.api.resource.ObjectMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Names, labels and annotations, by the rules Kubernetes uses, so that they survive DNS, URLs and selectors. */
 final class MetadataRules {
-    static final int MAX_NAME_LENGTH = 63;
+    static final int MAX_NAME_LENGTH = DnsLabel.MAX_LENGTH;
     /** Kubernetes' bound on all annotations of one object together. */
     static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
     private static final int MAX_PREFIX_LENGTH = 253;
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern QUALIFIED_NAME_PART = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-    static final String DNS_LABEL_RULE =
-            "a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+    static final String DNS_LABEL_RULE = DnsLabel.RULE;
     private static final String KEY_RULE = "a key of at most 63 letters, digits, '-', '_' or '.', starting and ending with"
             + " a letter or digit, optionally after a DNS subdomain prefix and '/' (like example.com/team)";
     private static final String LABEL_VALUE_RULE =
@@ -42,7 +39,7 @@ final class MetadataRules {
     }
 
     static boolean isDnsLabel(String name) {
-        return name != null && name.length() <= MAX_NAME_LENGTH && DNS_LABEL.matcher(name).matches();
+        return DnsLabel.isValid(name);
     }
 
     /** A required DNS-label name at {@code field}: the object's own name, or a reference to another object. */
@@ -57,11 +54,7 @@ final class MetadataRules {
 
     /** {@code Shop_DB} is most likely meant as {@code shop-db}. */
     static Optional<String> nearestDnsLabel(String name) {
-        String label = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        if (label.length() > MAX_NAME_LENGTH) {
-            label = label.substring(0, MAX_NAME_LENGTH).replaceAll("-+$", "");
-        }
-        return isDnsLabel(label) ? Optional.of(label) : Optional.empty();
+        return DnsLabel.nearest(name);
     }
 
     private static void checkLabels(ManifestDocument document, Map<String, String> labels, List<ManifestError> errors) {

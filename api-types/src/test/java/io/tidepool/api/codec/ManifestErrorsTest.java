@@ -28,7 +28,7 @@ class ManifestErrorsTest {
         assertThat(parsed.documents()).isEmpty();
         assertThat(parsed.errors()).extracting(ManifestError::format).containsExactly(
                 "examples/mistakes.yaml:2:7: kind: unknown kind: expected one of Cell, Host, Endpoint, Compute, Migration,"
-                        + " Event, got \"Endpiont\"; did you mean Endpoint?",
+                        + " Event, ApplySet, got \"Endpiont\"; did you mean Endpoint?",
                 "examples/mistakes.yaml:13:12: Endpoint/shop: spec.compute.maxCu: expected a multiple of 0.25 CU, got 0.3",
                 "examples/mistakes.yaml:20:36: Cell/eu-1b: spec.hostTemplate.memory: expected memory like 512Mi, 64Gi or a"
                         + " number of bytes, got \"64GB\"; did you mean 64Gi?",
@@ -132,7 +132,7 @@ class ManifestErrorsTest {
         assertThat(onlyErrorOf(endpointYaml("shop").replace("tidepool.io/v1", "v1")))
                 .isEqualTo("m.yaml:1:13: Endpoint/shop: apiVersion: expected tidepool.io/v1, got \"v1\"");
         assertThat(onlyErrorOf(endpointYaml("shop").replace("kind: Endpoint\n", "")))
-                .isEqualTo("m.yaml:1:1: kind: missing kind: expected one of Cell, Host, Endpoint, Compute, Migration, Event");
+                .isEqualTo("m.yaml:1:1: kind: missing kind: expected one of Cell, Host, Endpoint, Compute, Migration, Event, ApplySet");
         assertThat(onlyErrorOf(endpointYaml("shop").replace("apiVersion: tidepool.io/v1\n", "")))
                 .isEqualTo("m.yaml:1:1: Endpoint/shop: apiVersion: missing apiVersion: expected tidepool.io/v1");
     }

@@ -81,7 +81,7 @@ class ResourceJsonTest {
     void suggestsTheKindThatWasMeant() {
         assertThatThrownBy(() -> ResourceJson.decode(json("{\"apiVersion\":\"tidepool.io/v1\",\"kind\":\"Endpiont\"}")))
                 .hasMessage("invalid resource JSON: unknown kind Endpiont: expected one of Cell, Host, Endpoint, Compute,"
-                        + " Migration, Event; did you mean Endpoint?");
+                        + " Migration, Event, ApplySet; did you mean Endpoint?");
     }
 
     @Test

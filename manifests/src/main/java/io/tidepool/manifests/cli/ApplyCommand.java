@@ -1,13 +1,11 @@
 package io.tidepool.manifests.cli;
 
+import io.tidepool.manifests.apply.ApplyOptions;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.ApplyResponse.ObjectResult;
+import io.tidepool.manifests.client.ApiClient;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +14,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", description = {
         "Create or update every object that the manifests declare, all at once or not at all.",
-        "Prints one line per object (created, configured or unchanged) and a totals line."})
+        "Prints one line per object (created, configured, unchanged, pruned or kept) and a totals line.",
+        "The objects are recorded as one apply set (named after the path, or --set), so that --prune",
+        "can later delete those the manifests no longer declare."})
 public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
@@ -24,8 +24,29 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     ManifestPaths manifests;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(names = "--dry-run", description = "Validate and show what would happen, change nothing")
     boolean dryRun;
+
+    @Option(names = "--set", paramLabel = "NAME",
+            description = "The apply set these manifests make up (default: the name of the first PATH, e.g. quickstart)")
+    String set;
+
+    @Option(names = "--prune", description = "Delete the objects an earlier apply of this set created that the manifests "
+            + "no longer declare; an object annotated tidepool.io/prune: disabled is kept")
+    boolean prune;
+
+    @Option(names = "--allow-empty", description = "With --prune: allow deleting every object of the set")
+    boolean allowEmpty;
+
+    @Option(names = "--expect-revision", paramLabel = "N",
+            description = "Refuse if any object of the set changed since store revision N (as diff printed it)")
+    Long expectRevision;
+
+    @Mixin
+    ConvergenceWait.Options waiting;
 
     @Spec
     CommandSpec spec;
@@ -33,26 +54,35 @@ public final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ApplyResponse response = new ManifestUpload().send(client.connect(), manifests.paths, System.in, dryRun,
-                spec.commandLine().getErr());
-        String suffix = dryRun ? " (dry run)" : "";
-        for (ObjectResult result : response.results()) {
-            out.println(result.ref() + " " + result.action() + suffix);
+        ApiClient api = client.connect();
+        ApplySetChoice choice = ApplySetChoice.of(set, manifests.paths);
+        if (prune && choice.name() == null) {
+            throw new CliException(ExitCode.INVALID, "--prune needs the apply set's name when the manifests come from stdin: pass --set NAME");
         }
-        out.println(totals(response.results()) + suffix);
-        out.flush();
+        if (choice.name() != null) {
+            choice.checkOwnership(api);
+        }
+        ApplyOptions options = new ApplyOptions(dryRun, choice.name(), prune, allowEmpty, expectRevision, choice.source());
+        ApplyResponse response = new ManifestUpload().send(api, manifests.paths, System.in, options, spec.commandLine().getErr());
+        if (output.format != OutputFormat.table) {
+            out.print(ResponseOutput.render(response, output.format));
+            out.flush();
+        } else {
+            printLines(out, response, output.palette());
+        }
+        if (waiting.wait && !dryRun) {
+            return new ConvergenceWait(api, out, output.palette()).await(response, waiting.timeout);
+        }
         return ExitCode.OK;
     }
 
-    static String totals(List<ObjectResult> results) {
-        Map<String, Long> counts = results.stream()
-                .collect(Collectors.groupingBy(ObjectResult::action, LinkedHashMap::new, Collectors.counting()));
-        if (counts.isEmpty()) {
-            return "no objects";
+    private static void printLines(PrintWriter out, ApplyResponse response, Palette palette) {
+        String suffix = response.dryRun() ? " (dry run)" : "";
+        for (ObjectResult result : response.results()) {
+            out.println(result.ref() + " " + palette.action(result.action()) + suffix);
         }
-        return List.of("created", "configured", "unchanged").stream()
-                .filter(counts::containsKey)
-                .map(action -> counts.get(action) + " " + action)
-                .collect(Collectors.joining(", "));
+        String set = response.set() == null ? "" : " (apply set " + response.set() + ")";
+        out.println(ApplyResponse.totals(response.results()) + suffix + set);
+        out.flush();
     }
 }

@@ -1,16 +1,20 @@
 package io.tidepool.manifests.cli;
 
+import io.tidepool.manifests.apply.ApplyOptions;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.ApplyResponse.ObjectResult;
+import io.tidepool.manifests.client.ApiClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "diff", description = {
-        "Show, as a unified diff, what applying the manifests would change (labels, annotations, spec; never status).",
+        "Show, as a unified diff, what applying the manifests would change (labels, annotations, spec; never status),",
+        "and the store revision it compared with (for apply --expect-revision).",
         "Exit code: 0 nothing would change, 1 something would, 2 or more an error."})
 public final class DiffCommand implements Callable<Integer> {
     @Mixin
@@ -19,19 +23,40 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     ManifestPaths manifests;
 
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--set", paramLabel = "NAME", description = "The apply set (default: the name of the first PATH)")
+    String set;
+
+    @Option(names = "--prune", description = "Also show what apply --prune would delete")
+    boolean prune;
+
+    @Option(names = "--allow-empty", description = "With --prune: as apply --prune --allow-empty")
+    boolean allowEmpty;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ApplyResponse response = new ManifestUpload().send(client.connect(), manifests.paths, System.in, true,
-                spec.commandLine().getErr());
-        boolean different = false;
-        for (ObjectResult result : response.results()) {
-            if (!result.action().equals("unchanged")) {
-                out.print(result.diff());
-                different = true;
+        ApiClient api = client.connect();
+        ApplySetChoice choice = ApplySetChoice.of(set, manifests.paths);
+        if (prune && choice.name() == null) {
+            throw new CliException(ExitCode.INVALID, "--prune needs the apply set's name when the manifests come from stdin: pass --set NAME");
+        }
+        ApplyOptions options = new ApplyOptions(true, choice.name(), prune, allowEmpty, null, choice.source());
+        ApplyResponse response = new ManifestUpload().send(api, manifests.paths, System.in, options, spec.commandLine().getErr());
+        boolean different = response.results().stream().anyMatch(r -> !r.action().equals("unchanged") && !r.action().equals("kept"));
+        if (output.format != OutputFormat.table) {
+            out.print(ResponseOutput.render(response, output.format));
+        } else {
+            Palette palette = output.palette();
+            out.println(palette.dim("# compared with the live objects at store revision " + response.revision()
+                    + ": apply --expect-revision " + response.revision() + " applies only if none of them changed since"));
+            for (ObjectResult result : response.results()) {
+                out.print(palette.diff(result.diff()));
             }
         }
         out.flush();

@@ -14,6 +14,10 @@ public final class ExitCode {
     public static final int NOT_FOUND = 4;
     /** The server refused or failed the request for another reason. */
     public static final int FAILED = 5;
+    /** {@code plan} only: the manifests are valid, but the cell has no room for what they declare. */
+    public static final int WONT_FIT = 6;
+    /** {@code apply --wait}: the fleet had not converged when the timeout ran out. */
+    public static final int TIMED_OUT = 7;
 
     private ExitCode() {
     }

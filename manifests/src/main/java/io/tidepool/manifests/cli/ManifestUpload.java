@@ -3,6 +3,7 @@ package io.tidepool.manifests.cli;
 import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.api.codec.ManifestError;
 import io.tidepool.api.codec.ManifestLimits;
+import io.tidepool.manifests.apply.ApplyOptions;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.client.ApiClient;
@@ -16,20 +17,24 @@ import java.util.List;
 /**
  * Sends manifest files to the server's apply endpoint. The files are parsed here first, so that a
  * malformed file is reported with its line even when no server is running; the server parses and
- * validates again, against what it stores, and decides.
+ * validates again, against what it stores, and decides (and for a named set, records a failed
+ * attempt, so it is sent invalid files too).
  */
 final class ManifestUpload {
     private final ManifestCodec codec = new ManifestCodec();
 
-    ApplyResponse send(ApiClient client, List<String> paths, InputStream stdin, boolean dryRun, PrintWriter err) {
+    ApplyResponse send(ApiClient client, List<String> paths, InputStream stdin, ApplyOptions options, PrintWriter err) {
         List<ManifestFile> files = new ManifestFiles(ManifestLimits.DEFAULTS.maxFileBytes()).read(paths, stdin);
         List<ManifestError> errors = new ArrayList<>();
         for (ManifestFile file : files) {
             errors.addAll(codec.decode(file.source(), file.text()).errors());
         }
-        if (errors.isEmpty()) {
-            ApplyResponse response = client.apply(new ApplyRequest(files, dryRun));
-            errors.addAll(response.errors());
+        // A named set records a failed attempt too (the server parses again and keeps the errors with the set).
+        if (errors.isEmpty() || (options.set() != null && !options.dryRun())) {
+            ApplyResponse response = client.apply(new ApplyRequest(files, options));
+            if (errors.isEmpty()) {
+                errors.addAll(response.errors());
+            }
             if (errors.isEmpty()) {
                 return response;
             }

@@ -1,5 +1,6 @@
 package io.tidepool.manifests.cli;
 
+import io.tidepool.api.resource.ApplySet;
 import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Endpoint;
@@ -8,6 +9,7 @@ import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Migration;
 import io.tidepool.api.resource.Resource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,6 +38,7 @@ final class ResourceTable {
             case COMPUTE -> List.of("NAME", "ENDPOINT", "HOST", "CU", "ROLE", "EPOCH", "PHASE");
             case MIGRATION -> List.of("NAME", "ENDPOINT", "FROM", "TO", "PHASE");
             case EVENT -> List.of("NAME", "OBJECT", "TYPE", "REASON", "COUNT", "MESSAGE");
+            case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT");
         };
     }
 
@@ -69,9 +72,31 @@ final class ResourceTable {
             return List.of(m.name(), text(m.spec().endpoint()), text(m.spec().sourceHost()), text(m.spec().targetHost()),
                     m.status() == null ? NONE : text(m.status().phase()));
         }
+        if (resource instanceof ApplySet a) {
+            return applySetRow(a);
+        }
         Event e = (Event) resource;
         return List.of(e.name(), text(e.spec().involved()), text(e.spec().type()), text(e.spec().reason()),
                 e.status() == null ? "1" : text(e.status().count()), text(e.spec().message()));
+    }
+
+    private static List<String> applySetRow(ApplySet set) {
+        ApplySet.Source source = set.spec() == null ? null : set.spec().source();
+        String from = source == null || source.repo() == null ? NONE
+                : source.repo() + (source.branch() == null ? "" : "@" + source.branch())
+                        + (source.path() == null ? "" : ":" + source.path());
+        ApplySet.Status s = set.status();
+        ApplySet.Applied applied = s == null ? null : s.applied();
+        ApplySet.Attempt attempt = s == null ? null : s.lastAttempt();
+        return List.of(set.name(), s == null ? "0" : text(s.objects()), from,
+                applied == null || applied.commit() == null ? NONE : shortCommit(applied.commit()),
+                applied == null ? NONE : text(applied.at().truncatedTo(ChronoUnit.SECONDS)),
+                attempt == null ? NONE : attempt.outcome() + (attempt.succeeded() || attempt.commit() == null ? ""
+                        : " at " + shortCommit(attempt.commit())));
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
     private static String shape(io.tidepool.api.resource.HostShape shape) {

@@ -9,6 +9,8 @@ import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
+import io.tidepool.manifests.apply.DriftReport;
+import io.tidepool.manifests.apply.Progress;
 import io.tidepool.manifests.describe.Description;
 import java.io.IOException;
 import java.net.URI;
@@ -51,6 +53,27 @@ public final class ApiClient {
             return read(response, ApplyResponse.class);
         }
         throw failure(response);
+    }
+
+    /** How far the fleet has come with these endpoints ({@code apply --wait}). */
+    public Progress progress(Progress.Request request) {
+        HttpResponse<byte[]> response = send(post("api/v1/progress", request));
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
+        return read(response, Progress.class);
+    }
+
+    /** Which objects of an apply set differ from what it last applied; empty when the set does not exist. */
+    public Optional<DriftReport> drift(String set) {
+        HttpResponse<byte[]> response = send(get(objectPath(Kind.APPLY_SET, set) + "/drift"));
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
+        return Optional.of(read(response, DriftReport.class));
     }
 
     /** Every object of a kind, following pages until the last. */

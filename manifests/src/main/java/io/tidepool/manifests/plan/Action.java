@@ -4,7 +4,11 @@ package io.tidepool.manifests.plan;
 public enum Action {
     CREATE("created"),
     CONFIGURE("configured"),
-    UNCHANGED("unchanged");
+    UNCHANGED("unchanged"),
+    /** Deleted: the set's inventory had it, its manifests no longer declare it. */
+    PRUNE("pruned"),
+    /** Left in place although its manifests no longer declare it: it opted out of pruning; it leaves the set. */
+    KEEP("kept");
 
     private final String pastTense;
 

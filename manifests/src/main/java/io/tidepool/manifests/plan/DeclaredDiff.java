@@ -33,6 +33,15 @@ public final class DeclaredDiff {
         return String.join("\n", unified) + "\n";
     }
 
+    /** The diff that removes {@code live}: what a prune deletes. */
+    public String removal(Resource live) {
+        List<String> before = lines(live);
+        Patch<String> patch = DiffUtils.diff(before, List.of());
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live/" + live.ref(), "/dev/null", before, patch,
+                CONTEXT_LINES);
+        return String.join("\n", unified) + "\n";
+    }
+
     private List<String> lines(Resource resource) {
         Resource declared = resource.withoutStatus().withMetadata(resource.metadata().declaredOnly());
         return codec.toYaml(declared).lines().toList();

@@ -3,8 +3,8 @@ package io.tidepool.manifests.plan;
 import io.tidepool.api.resource.Resource;
 
 /**
- * One object of an apply: what the store will hold afterwards ({@code next}), and what it holds now
- * ({@code live}, null when the object does not exist yet).
+ * One object of an apply: what the store will hold afterwards ({@code next}; for a prune, the
+ * object that goes), and what it holds now ({@code live}, null when the object does not exist yet).
  */
 public record PlannedChange(Action action, Resource next, Resource live) {
 
@@ -12,7 +12,8 @@ public record PlannedChange(Action action, Resource next, Resource live) {
         return next.ref();
     }
 
+    /** Whether the object itself is written: created, changed or deleted. */
     public boolean writes() {
-        return action != Action.UNCHANGED;
+        return action == Action.CREATE || action == Action.CONFIGURE || action == Action.PRUNE;
     }
 }

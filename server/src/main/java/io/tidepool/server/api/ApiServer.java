@@ -49,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
         ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
         AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
         TokenRoute tokens = new TokenRoute(settings.tokens());
+        DriftRoute drift = new DriftRoute(registry);
+        ProgressRoute progress = new ProgressRoute(registry, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -72,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
                 ctx.contentType(metrics.contentType()).result(out.toByteArray());
             });
             config.routes.post("/api/v1/apply", resources::apply);
+            config.routes.post("/api/v1/progress", progress::handle);
             config.routes.post("/api/v1/tokens", tokens::create);
             // Before /api/v1/{kind}, which it shadows, so that a host agent may list and watch its own computes.
             config.routes.get("/api/v1/computes", ctx -> listOrWatch(ctx, Kind.COMPUTE, resources, watches),
@@ -79,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/{kind}", ctx -> listOrWatch(ctx, ResourceRoutes.kindOf(ctx), resources, watches));
             config.routes.get("/api/v1/{kind}/{name}", resources::get);
             config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
+            config.routes.get("/api/v1/applysets/{name}/drift", drift::handle);
             config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
             config.routes.post("/api/v1/hosts/{name}/register", agents::register, AgentAccess.HOST_IN_PATH);
             config.routes.post("/api/v1/hosts/{name}/heartbeat", agents::heartbeat, AgentAccess.HOST_IN_PATH);

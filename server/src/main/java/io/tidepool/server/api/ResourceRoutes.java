@@ -6,10 +6,12 @@ import io.tidepool.api.codec.ManifestDocument;
 import io.tidepool.api.codec.ParsedManifests;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
+import io.tidepool.manifests.apply.ApplyOptions;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.registry.ResourceKeys;
 import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.server.apply.DeclaredMarkers;
 import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.store.Compare;
 import io.tidepool.store.Op;
@@ -79,7 +81,7 @@ final class ResourceRoutes {
         }
         long expected = resource.metadata().resourceVersion();
         Map<String, Long> expectations = expected > 0 ? Map.of(resource.ref(), expected) : Map.of();
-        ApplyResponse response = applier.apply(List.of(document), false, expectations);
+        ApplyResponse response = applier.apply(List.of(document), ApplyOptions.APPLY, expectations);
         if (!response.errors().isEmpty()) {
             JsonBody.write(ctx, 422, response);
             return;
@@ -97,9 +99,10 @@ final class ResourceRoutes {
                 .orElseThrow(() -> ApiError.notFound(kind.displayName() + "/" + name + " not found"));
         references.checkUnreferenced(live);
         String key = ResourceKeys.key(kind, name);
+        List<Op> ops = kind.declarable() ? List.of(new Op.Delete(key), DeclaredMarkers.deleted(kind, name))
+                : List.of(new Op.Delete(key));
         boolean deleted = registry.store().txn(Txn.of(
-                List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())),
-                List.of(new Op.Delete(key)))).succeeded();
+                List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())), ops)).succeeded();
         if (!deleted) {
             throw ApiError.conflict(live.ref() + " changed while it was being deleted; try again");
         }
@@ -108,7 +111,13 @@ final class ResourceRoutes {
 
     void apply(Context ctx) {
         ApplyRequest request = ctx.bodyAsClass(ApplyRequest.class);
-        ApplyResponse response = applier.apply(request.files(), request.dryRun());
+        ApplyOptions options;
+        try {
+            options = request.options();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        ApplyResponse response = applier.apply(request.files(), options);
         JsonBody.write(ctx, response.errors().isEmpty() ? 200 : 422, response);
     }
 

@@ -1,0 +1,70 @@
+package io.tidepool.server.apply;
+
+import io.tidepool.api.resource.Kind;
+import io.tidepool.registry.ResourceKeys;
+import io.tidepool.store.KeyValue;
+import io.tidepool.store.Op;
+import io.tidepool.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The objects that belong to an apply set, one key each under the set's prefix, with the
+ * {@link io.tidepool.manifests.plan.DeclaredHash} of what the set applied. One key per member
+ * rather than a list in the ApplySet object, so a set of 100,000 objects stays within the store's
+ * value limit and an apply rewrites only the members it changed.
+ */
+final class Inventory {
+    private static final String ROOT = "/tidepool/inventory/";
+
+    /** @param hash the declared hash of the object as the set last applied it */
+    record Member(ResourceKeys.Ref ref, String hash) {
+    }
+
+    private Inventory() {
+    }
+
+    static String prefix(String set) {
+        return ROOT + set + "/";
+    }
+
+    private static String key(String set, ResourceKeys.Ref ref) {
+        return prefix(set) + ref.kind().plural() + "/" + ref.name();
+    }
+
+    /** The set's members by {@code Kind/name}, in key order. */
+    static Map<String, Member> read(Store store, String set) {
+        String prefix = prefix(set);
+        Map<String, Member> members = new LinkedHashMap<>();
+        for (KeyValue kv : store.range(prefix).items()) {
+            String rest = kv.key().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            Kind kind = Kind.ofAnyName(rest.substring(0, slash)).orElseThrow(
+                    () -> new IllegalStateException("inventory key of an unknown kind: " + kv.key()));
+            ResourceKeys.Ref ref = new ResourceKeys.Ref(kind, rest.substring(slash + 1));
+            members.put(ref.toString(), new Member(ref, new String(kv.value(), StandardCharsets.UTF_8)));
+        }
+        return members;
+    }
+
+    /** The writes that turn inventory {@code before} into {@code after}: only members added, changed or gone. */
+    static List<Op> changes(String set, Map<String, Member> before, Map<String, Member> after) {
+        List<Op> ops = new ArrayList<>();
+        after.forEach((ref, member) -> {
+            Member old = before.get(ref);
+            if (old == null || !Objects.equals(old.hash(), member.hash())) {
+                ops.add(new Op.Put(key(set, member.ref()), member.hash().getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        before.forEach((ref, member) -> {
+            if (!after.containsKey(ref)) {
+                ops.add(new Op.Delete(key(set, member.ref())));
+            }
+        });
+        return ops;
+    }
+}
