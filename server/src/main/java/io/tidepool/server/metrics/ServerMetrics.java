@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tidepool.control.ControlLoop;
+import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.store.Store;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,13 +18,14 @@ import java.time.Instant;
  */
 public final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final LeaderMetrics leader = new LeaderMetrics();
+    private final LeaderMetrics leader;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests;
     private final Histogram requestSeconds;
     private final Counter appliedObjects;
 
     public ServerMetrics(Store store) {
+        leader = new LeaderMetrics(new ResourceRegistry(store));
         requests = Counter.builder()
                 .name("tidepool_http_requests_total")
                 .help("API requests by method, route and status")

@@ -1,0 +1,95 @@
+package io.tidepool.server.metrics;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.tidepool.api.resource.ApplySet;
+import io.tidepool.api.resource.Kind;
+import io.tidepool.api.resource.Resource;
+import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.server.apply.ApplySetDrift;
+import io.tidepool.store.StoreException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The state of each apply set as its ApplySet record and inventory say, read from the store at
+ * each scrape, as Argo CD and Flux expose the sync state of their applications: the commit in force
+ * (an info series, the commit a label), when it was applied, how the latest attempt went, whether
+ * the commit in force is the latest one an attempt was made from, and how many of the set's objects
+ * drifted from what it applied. Sets are few, and a drift check reads the inventory and the declared
+ * markers without decoding an object.
+ */
+final class ApplySetGauges {
+    private ApplySetGauges() {
+    }
+
+    /** The series of every set; none when the store cannot be read now (the scrape still answers). */
+    static List<MetricSnapshot> of(ResourceRegistry registry) {
+        List<ApplySet> sets;
+        try {
+            sets = registry.listAll(Kind.APPLY_SET).stream().map(ApplySet.class::cast)
+                    .sorted(Comparator.comparing(Resource::name)).toList();
+        } catch (StoreException unavailable) {
+            return List.of();
+        }
+        FleetGauges.Gauge info = new FleetGauges.Gauge("tidepool_applyset_info",
+                "1 for each apply set, with where its manifests come from and the commit of the apply in force");
+        FleetGauges.Gauge objects = new FleetGauges.Gauge("tidepool_applyset_objects", "Objects in the set's inventory");
+        FleetGauges.Gauge applied = new FleetGauges.Gauge("tidepool_applyset_last_applied_time_seconds",
+                "When the apply in force was made, in seconds since the epoch; absent before the set's first success");
+        FleetGauges.Gauge attempted = new FleetGauges.Gauge("tidepool_applyset_last_attempt_time_seconds",
+                "When the set's latest recorded attempt was made (an apply that changes nothing records none)");
+        FleetGauges.Gauge outcome = new FleetGauges.Gauge("tidepool_applyset_last_attempt_outcome",
+                "1 for the outcome of the set's latest attempt, 0 for the others");
+        FleetGauges.Gauge synced = new FleetGauges.Gauge("tidepool_applyset_synced",
+                "For a set from git: 1 when the commit in force is the latest commit an apply was attempted from"
+                        + " (the repository's head as the sync last saw it), 0 when a later commit did not apply");
+        FleetGauges.Gauge drifted = new FleetGauges.Gauge("tidepool_applyset_drifted_objects",
+                "Objects of the set whose labels, annotations or spec were changed or deleted since the set applied them");
+        for (ApplySet set : sets) {
+            String name = set.name();
+            ApplySet.Source source = set.spec() == null ? null : set.spec().source();
+            ApplySet.Status status = set.status();
+            ApplySet.Applied inForce = status == null ? null : status.applied();
+            ApplySet.Attempt last = status == null ? null : status.lastAttempt();
+            info.add(1, "set", name, "repo", text(source == null ? null : source.repo()),
+                    "branch", text(source == null ? null : source.branch()), "path", text(source == null ? null : source.path()),
+                    "commit", text(inForce == null ? null : inForce.commit()));
+            objects.add(status == null ? 0 : status.objects(), "set", name);
+            if (inForce != null && inForce.at() != null) {
+                applied.add(seconds(inForce.at()), "set", name);
+            }
+            if (last != null) {
+                attempted.add(seconds(last.at()), "set", name);
+                for (ApplySet.Outcome each : ApplySet.Outcome.values()) {
+                    outcome.add(each == last.outcome() ? 1 : 0, "set", name, "outcome", each.name());
+                }
+            }
+            if (source != null && source.repo() != null && last != null) {
+                boolean current = inForce != null && Objects.equals(inForce.commit(), last.commit());
+                synced.add(current ? 1 : 0, "set", name);
+            }
+            driftOf(registry, name).ifPresent(count -> drifted.add(count, "set", name));
+        }
+        return List.of(info.snapshot(), objects.snapshot(), applied.snapshot(), attempted.snapshot(), outcome.snapshot(),
+                synced.snapshot(), drifted.snapshot());
+    }
+
+    private static Optional<Integer> driftOf(ResourceRegistry registry, String set) {
+        try {
+            return ApplySetDrift.check(registry, set).map(report -> report.drifted().size());
+        } catch (StoreException unavailable) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static double seconds(Instant at) {
+        return at.toEpochMilli() / 1000.0;
+    }
+}
