@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * across nodes are right as they are. Between terms (an election) the series are absent.
  */
 final class LeaderMetrics implements MultiCollector {
-    private record Term(TermMetrics metrics, ControlLoop loop) {
+    private record Term(TermMetrics metrics, ControlLoop loop, ApplySetGauges applySets) {
     }
 
     private final AtomicReference<Term> current = new AtomicReference<>();
@@ -28,11 +28,17 @@ final class LeaderMetrics implements MultiCollector {
     }
 
     void leading(TermMetrics metrics, ControlLoop loop) {
-        current.set(new Term(metrics, loop));
+        Term previous = current.getAndSet(new Term(metrics, loop, new ApplySetGauges(registry)));
+        if (previous != null) {
+            previous.applySets().close();
+        }
     }
 
     void stoppedLeading(TermMetrics metrics) {
-        current.updateAndGet(term -> term != null && term.metrics() == metrics ? null : term);
+        Term ended = current.get();
+        if (ended != null && ended.metrics() == metrics && current.compareAndSet(ended, null)) {
+            ended.applySets().close();
+        }
     }
 
     @Override
@@ -47,7 +53,7 @@ final class LeaderMetrics implements MultiCollector {
                 .add(term.metrics().start().toEpochMilli() / 1000.0).snapshot());
         snapshots.addAll(term.metrics().collect());
         snapshots.addAll(FleetGauges.of(term.loop()));
-        snapshots.addAll(ApplySetGauges.of(registry));
+        snapshots.addAll(term.applySets().collect());
         return new MetricSnapshots(snapshots);
     }
 }
