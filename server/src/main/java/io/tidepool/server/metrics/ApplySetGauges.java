@@ -25,9 +25,9 @@ import java.util.Optional;
  * an attempt was made from, and how many of the set's objects drifted from what it applied. The
  * records are read at each scrape (sets are few). Drift is counted again only when an inventory or
  * a declared marker changed since the last count, which a watch on them says: counting reads every
- * member and marker (0.85 s for 100,000 objects in docs/BENCHMARKS.md), a cost a scrape should not
- * pay when nothing moved; and not sooner than ten times the last count took, so that a fleet whose
- * objects keep changing spends at most a tenth of the leader's time counting.
+ * member and marker (about a second for 100,000 objects, docs/BENCHMARKS.md), a cost a scrape
+ * should not pay when nothing moved; and not sooner than ten times the last count took, so that a
+ * fleet whose objects keep changing spends at most a tenth of the leader's time counting.
  */
 final class ApplySetGauges implements AutoCloseable {
     private static final int COUNT_SPACING = 10;
