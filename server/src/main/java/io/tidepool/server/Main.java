@@ -6,6 +6,7 @@ import io.tidepool.manifests.cli.DeleteCommand;
 import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
 import io.tidepool.manifests.cli.GetCommand;
+import io.tidepool.manifests.cli.PlanCommand;
 import io.tidepool.manifests.cli.ResumeCommand;
 import io.tidepool.manifests.cli.TokenCommand;
 import io.tidepool.server.cli.HostAgentCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.HelpCommand;
 /** {@code tidepool VERB}: the one entry point of the distribution. */
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
-        subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class,
+        subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class, PlanCommand.class,
                 GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, TokenCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

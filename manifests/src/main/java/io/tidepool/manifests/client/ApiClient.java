@@ -10,6 +10,7 @@ import io.tidepool.api.resource.Resource;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.DriftReport;
+import io.tidepool.manifests.apply.PlanResponse;
 import io.tidepool.manifests.apply.Progress;
 import io.tidepool.manifests.describe.Description;
 import java.io.IOException;
@@ -51,6 +52,15 @@ public final class ApiClient {
         HttpResponse<byte[]> response = send(post("api/v1/apply", request));
         if (response.statusCode() == 200 || response.statusCode() == 422) {
             return read(response, ApplyResponse.class);
+        }
+        throw failure(response);
+    }
+
+    /** What an apply would change and what the fleet would do about it; validation errors come back in the answer. */
+    public PlanResponse plan(ApplyRequest request) {
+        HttpResponse<byte[]> response = send(post("api/v1/plan", request));
+        if (response.statusCode() == 200 || response.statusCode() == 422) {
+            return read(response, PlanResponse.class);
         }
         throw failure(response);
     }

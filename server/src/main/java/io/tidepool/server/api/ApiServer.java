@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
         TokenRoute tokens = new TokenRoute(settings.tokens());
         DriftRoute drift = new DriftRoute(registry);
         ProgressRoute progress = new ProgressRoute(registry, Clock.systemUTC());
+        PlanRoute plan = new PlanRoute(registry, settings.applier(), codec, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -75,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.post("/api/v1/apply", resources::apply);
             config.routes.post("/api/v1/progress", progress::handle);
+            config.routes.post("/api/v1/plan", plan::handle);
             config.routes.post("/api/v1/tokens", tokens::create);
             // Before /api/v1/{kind}, which it shadows, so that a host agent may list and watch its own computes.
             config.routes.get("/api/v1/computes", ctx -> listOrWatch(ctx, Kind.COMPUTE, resources, watches),
