@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
  * {@link IllegalArgumentException} naming the line. Test code: the Prometheus Java client writes
  * this format but has no reader for it.
  */
-final class Exposition {
+public final class Exposition {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample: its name as written (a histogram's {@code _bucket}, {@code _sum}, {@code _count} included). */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final Map<String, String> types = new LinkedHashMap<>();
@@ -34,7 +34,7 @@ final class Exposition {
     private Exposition() {
     }
 
-    static Exposition parse(String text) {
+    public static Exposition parse(String text) {
         Exposition exposition = new Exposition();
         exposition.read(text);
         exposition.checkHistograms();
@@ -42,33 +42,33 @@ final class Exposition {
     }
 
     /** The families and their types, in the order the scrape declared them. */
-    Map<String, String> types() {
+    public Map<String, String> types() {
         return types;
     }
 
-    List<Sample> samples(String name) {
+    public List<Sample> samples(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
     /** The value of the series with exactly these labels ({@code "name", "value", ...}), if it is there. */
-    Optional<Double> value(String name, String... labels) {
+    public Optional<Double> value(String name, String... labels) {
         Map<String, String> wanted = labelsOf(labels);
         return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(wanted))
                 .map(Sample::value).findFirst();
     }
 
     /** As {@link #value}, failing when the series is not there. */
-    double valueOf(String name, String... labels) {
+    public double valueOf(String name, String... labels) {
         return value(name, labels).orElseThrow(() -> new AssertionError("no series " + name + labelsOf(labels)));
     }
 
     /** The value of the series, or 0 when it is absent (a counter not yet incremented in this term). */
-    double valueOrZero(String name, String... labels) {
+    public double valueOrZero(String name, String... labels) {
         return value(name, labels).orElse(0.0);
     }
 
     /** The sum of every series of {@code name} whose labels include these. */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         Map<String, String> wanted = labelsOf(labels);
         return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(wanted.entrySet()))
                 .mapToDouble(Sample::value).sum();
