@@ -39,6 +39,8 @@ public final class WorkQueue<K> {
     /** When each key waiting for a worker (ready, or dirty while processed) was added: bounded by the keys. */
     private final Map<K, Instant> addedAt = new HashMap<>();
     private final ControllerObserver observer;
+    /** Without an observer (simulations, benchmarks) nothing is timed: no clock read or map entry per key. */
+    private final boolean timed;
     private boolean shutDown;
 
     private record Delayed<K>(K key, Instant due) implements Comparable<Delayed<K>> {
@@ -56,6 +58,7 @@ public final class WorkQueue<K> {
         this.clock = clock;
         this.backoff = backoff;
         this.observer = observer;
+        this.timed = observer != ControllerObserver.NONE;
     }
 
     /** Queues the key now, unless it is queued already. */
@@ -270,8 +273,10 @@ public final class WorkQueue<K> {
     }
 
     private void queued(K key, Instant dueSince) {
-        addedAt.putIfAbsent(key, dueSince != null ? dueSince : clock.instant());
-        observer.added();
+        if (timed) {
+            addedAt.putIfAbsent(key, dueSince != null ? dueSince : clock.instant());
+            observer.added();
+        }
     }
 
     private K nextLocked() {
@@ -283,7 +288,7 @@ public final class WorkQueue<K> {
         K key = iterator.next();
         iterator.remove();
         processing.add(key);
-        Instant added = addedAt.remove(key);
+        Instant added = timed ? addedAt.remove(key) : null;
         if (added != null) {
             Duration waited = Duration.between(added, clock.instant());
             observer.waited(waited.isNegative() ? Duration.ZERO : waited);
