@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of each apply set as its ApplySet record and inventory say, as Argo CD and Flux expose
@@ -30,6 +32,7 @@ import java.util.Optional;
  * fleet whose objects keep changing spends at most a tenth of the leader's time counting.
  */
 final class ApplySetGauges implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplySetGauges.class);
     private static final int COUNT_SPACING = 10;
 
     private final ResourceRegistry registry;
@@ -53,19 +56,19 @@ final class ApplySetGauges implements AutoCloseable {
         } catch (StoreException unavailable) {
             return List.of();
         }
-        FleetGauges.Gauge info = new FleetGauges.Gauge("tidepool_applyset_info",
+        GaugeFamily info = new GaugeFamily("tidepool_applyset_info",
                 "1 for each apply set, with where its manifests come from and the commit of the apply in force");
-        FleetGauges.Gauge objects = new FleetGauges.Gauge("tidepool_applyset_objects", "Objects in the set's inventory");
-        FleetGauges.Gauge applied = new FleetGauges.Gauge("tidepool_applyset_last_applied_time_seconds",
+        GaugeFamily objects = new GaugeFamily("tidepool_applyset_objects", "Objects in the set's inventory");
+        GaugeFamily applied = new GaugeFamily("tidepool_applyset_last_applied_time_seconds",
                 "When the apply in force was made, in seconds since the epoch; absent before the set's first success");
-        FleetGauges.Gauge attempted = new FleetGauges.Gauge("tidepool_applyset_last_attempt_time_seconds",
+        GaugeFamily attempted = new GaugeFamily("tidepool_applyset_last_attempt_time_seconds",
                 "When the set's latest recorded attempt was made (an apply that changes nothing records none)");
-        FleetGauges.Gauge outcome = new FleetGauges.Gauge("tidepool_applyset_last_attempt_outcome",
+        GaugeFamily outcome = new GaugeFamily("tidepool_applyset_last_attempt_outcome",
                 "1 for the outcome of the set's latest attempt, 0 for the others");
-        FleetGauges.Gauge synced = new FleetGauges.Gauge("tidepool_applyset_synced",
+        GaugeFamily synced = new GaugeFamily("tidepool_applyset_synced",
                 "For a set from git: 1 when the commit in force is the latest commit an apply was attempted from"
                         + " (the repository's head as the sync last saw it), 0 when a later commit did not apply");
-        FleetGauges.Gauge drifted = new FleetGauges.Gauge("tidepool_applyset_drifted_objects",
+        GaugeFamily drifted = new GaugeFamily("tidepool_applyset_drifted_objects",
                 "Objects of the set whose labels, annotations or spec were changed or deleted since the set applied them");
         Optional<Map<String, Integer>> drift = sets.isEmpty() ? Optional.empty() : drift();
         for (ApplySet set : sets) {
@@ -106,6 +109,11 @@ final class ApplySetGauges implements AutoCloseable {
             }
             return Optional.of(drifted);
         } catch (StoreException unavailable) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the rest of the scrape still answers; the next scrape counts again.
+            log.warn("counting the apply sets' drift failed: {}", e.toString());
+            drifted = null;
             return Optional.empty();
         }
     }

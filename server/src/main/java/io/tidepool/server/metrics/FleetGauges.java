@@ -1,8 +1,5 @@
 package io.tidepool.server.metrics;
 
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Cell;
@@ -47,13 +44,13 @@ final class FleetGauges {
     }
 
     private static List<MetricSnapshot> cellGauges(Iterable<Cell> cells) {
-        Gauge allocated = new Gauge("tidepool_cell_allocated_cu",
+        GaugeFamily allocated = new GaugeFamily("tidepool_cell_allocated_cu",
                 "CU the cell's hosts have granted, as the cell's status rolls up their ledgers");
-        Gauge capacity = new Gauge("tidepool_cell_capacity_cu", "CU the cell's hosts can grant, as the cell's status rolls it up");
-        Gauge spare = new Gauge("tidepool_cell_spare_cu",
+        GaugeFamily capacity = new GaugeFamily("tidepool_cell_capacity_cu", "CU the cell's hosts can grant, as the cell's status rolls it up");
+        GaugeFamily spare = new GaugeFamily("tidepool_cell_spare_cu",
                 "Free CU below the watermark on the cell's ready schedulable hosts, as the buffer last measured it");
-        Gauge target = new Gauge("tidepool_cell_buffer_target_cu", "The spare CU the cell's buffer keeps (spec.buffer.spareCu)");
-        Gauge provider = new Gauge("tidepool_cell_provider_ready",
+        GaugeFamily target = new GaugeFamily("tidepool_cell_buffer_target_cu", "The spare CU the cell's buffer keeps (spec.buffer.spareCu)");
+        GaugeFamily provider = new GaugeFamily("tidepool_cell_provider_ready",
                 "1 while the cell's host provider answers, 0 while it fails; absent for cells whose hosts register themselves");
         for (Cell cell : cells) {
             target.add(cu(cell.spec().buffer().spareCu()), "cell", cell.name());
@@ -74,11 +71,11 @@ final class FleetGauges {
     }
 
     private static List<MetricSnapshot> hostGauges(FleetCache cache, Map<String, Cell> cells) {
-        Gauge allocated = new Gauge("tidepool_host_allocated_cu",
+        GaugeFamily allocated = new GaugeFamily("tidepool_host_allocated_cu",
                 "CU the host's ledger has granted: at least what its computes hold, max(spec.cu, status.cu) each");
-        Gauge capacity = new Gauge("tidepool_host_capacity_cu",
+        GaugeFamily capacity = new GaugeFamily("tidepool_host_capacity_cu",
                 "CU the host can grant: its memory in CU, capped by its CPUs times the cell's cpuOvercommit");
-        Gauge ready = new Gauge("tidepool_host_ready", "1 while the host's heartbeats arrive, else 0");
+        GaugeFamily ready = new GaugeFamily("tidepool_host_ready", "1 while the host's heartbeats arrive, else 0");
         Map<String, long[]> readiness = new TreeMap<>();
         cells.keySet().forEach(cell -> readiness.put(cell, new long[2]));
         for (Host host : cache.hosts.list()) {
@@ -94,7 +91,7 @@ final class FleetGauges {
             ready.add(isReady ? 1 : 0, "cell", cellName, "host", host.name());
             readiness.get(cellName)[isReady ? 1 : 0]++;
         }
-        Gauge hosts = new Gauge("tidepool_cell_hosts", "The cell's hosts, by whether they are ready");
+        GaugeFamily hosts = new GaugeFamily("tidepool_cell_hosts", "The cell's hosts, by whether they are ready");
         readiness.forEach((cell, counts) -> {
             hosts.add(counts[1], "cell", cell, "ready", "true");
             hosts.add(counts[0], "cell", cell, "ready", "false");
@@ -112,7 +109,7 @@ final class FleetGauges {
             cache.hosts.get(migration.spec().sourceHost())
                     .ifPresent(h -> byCell.computeIfPresent(h.spec().cell(), (cell, n) -> n + 1));
         }
-        Gauge gauge = new Gauge("tidepool_migrations_in_progress", "Migrations not yet succeeded or failed, by the source host's cell");
+        GaugeFamily gauge = new GaugeFamily("tidepool_migrations_in_progress", "Migrations not yet succeeded or failed, by the source host's cell");
         byCell.forEach((cell, n) -> gauge.add(n, "cell", cell));
         return gauge.snapshot();
     }
@@ -125,15 +122,15 @@ final class FleetGauges {
                         .ifPresent(h -> byCell.computeIfPresent(h.spec().cell(), (cell, n) -> n + 1));
             }
         }
-        Gauge gauge = new Gauge("tidepool_restarts_in_progress",
+        GaugeFamily gauge = new GaugeFamily("tidepool_restarts_in_progress",
                 "Planned restarts whose replacement runs beside the primary, by cell");
         byCell.forEach((cell, n) -> gauge.add(n, "cell", cell));
         return gauge.snapshot();
     }
 
     private static List<MetricSnapshot> queueGauges(List<Controller<String>> controllers) {
-        Gauge depth = new Gauge("tidepool_workqueue_depth", "Keys due now and waiting for a worker, per controller");
-        Gauge delayed = new Gauge("tidepool_workqueue_delayed_keys",
+        GaugeFamily depth = new GaugeFamily("tidepool_workqueue_depth", "Keys due now and waiting for a worker, per controller");
+        GaugeFamily delayed = new GaugeFamily("tidepool_workqueue_delayed_keys",
                 "Keys waiting for their time (requeued after a delay, or backing off after a failure), per controller");
         for (Controller<String> controller : controllers) {
             depth.add(controller.queue().dueCount(), "controller", controller.name());
@@ -150,23 +147,5 @@ final class FleetGauges {
 
     private static double cu(Cu cu) {
         return cu == null ? 0 : cu.quarters() / 4.0;
-    }
-
-    /** One gauge family, its points added as the pass finds them. */
-    static final class Gauge {
-        private final GaugeSnapshot.Builder builder;
-
-        Gauge(String name, String help) {
-            builder = GaugeSnapshot.builder().name(name).help(help);
-        }
-
-        Gauge add(double value, String... labels) {
-            builder.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of(labels)).value(value).build());
-            return this;
-        }
-
-        GaugeSnapshot snapshot() {
-            return builder.build();
-        }
     }
 }

@@ -48,7 +48,7 @@ final class LeaderMetrics implements MultiCollector {
             return new MetricSnapshots();
         }
         List<MetricSnapshot> snapshots = new ArrayList<>();
-        snapshots.add(new FleetGauges.Gauge("tidepool_leader_term_start_time_seconds",
+        snapshots.add(new GaugeFamily("tidepool_leader_term_start_time_seconds",
                 "When this node's current term of leadership began, in seconds since the epoch: its counters count from then")
                 .add(term.metrics().start().toEpochMilli() / 1000.0).snapshot());
         snapshots.addAll(term.metrics().collect());
