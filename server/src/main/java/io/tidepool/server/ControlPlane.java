@@ -1,6 +1,7 @@
 package io.tidepool.server;
 
 import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.buffer.HostProviders;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.reconcile.LeaderGate;
 import io.tidepool.registry.ResourceRegistry;
@@ -10,6 +11,7 @@ import io.tidepool.server.auth.AdminToken;
 import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.server.metrics.TermMetrics;
 import io.tidepool.server.sync.LeaderSync;
 import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.Store;
@@ -97,7 +99,7 @@ public final class ControlPlane implements AutoCloseable {
             TokenRegistry tokens = new TokenRegistry(store, clock);
             ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
             ServerMetrics metrics = new ServerMetrics(store);
-            terms = new LeaderTerms(store, clock, config.controllers());
+            terms = new LeaderTerms(store, clock, config.controllers(), metrics);
             leaderSync = new LeaderSync(store, applier, config.sync(), config.dataDir().resolve("git"), clock,
                     LeaderSync.DRIFT_CHECK_EVERY);
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
@@ -126,12 +128,16 @@ public final class ControlPlane implements AutoCloseable {
         private final AtomicReference<ControlLoop> current = new AtomicReference<>();
         private final LeaderGate gate;
 
-        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings) {
+        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings, ServerMetrics metrics) {
             gate = new LeaderGate(store.leadership(), () -> {
-                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings);
+                TermMetrics counts = metrics.newTerm(clock.instant());
+                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings,
+                        HostProviders.none(), counts.observers());
                 loop.start();
                 current.set(loop);
+                metrics.leading(counts, loop);
                 return () -> {
+                    metrics.stoppedLeading(counts);
                     current.compareAndSet(loop, null);
                     loop.close();
                 };

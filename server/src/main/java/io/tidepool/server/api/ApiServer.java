@@ -44,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Settings settings) {
         ResourceRegistry registry = new ResourceRegistry(settings.store());
         ManifestCodec codec = new ManifestCodec();
-        ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
+        ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec, settings.metrics()::recordApplied);
         DescribeRoute describe = new DescribeRoute(registry, settings.leaderLoop(), settings.nodeId());
         ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
         AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
