@@ -9,11 +9,11 @@
   function card(s) {
     const src = s.source || {};
     const last = s.lastAttempt;
-    const drifted = s.drift ? s.drift.drifted : [];
+    const drift = s.drift;
     return h('section', {class: 'card', data: {set: s.name}},
       h('div', {class: 'card-head'}, h('h2', {text: s.name}),
         last ? TP.badge(last.outcome, last.outcome === 'Applied' || last.outcome === 'Unchanged' ? 'ok' : 'bad') : null,
-        s.drift ? TP.badge(drifted.length ? drifted.length + ' drifted' : 'no drift', drifted.length ? 'warn' : 'ok') : null),
+        drift ? TP.badge(drift.count ? drift.count + ' drifted' : 'no drift', drift.count ? 'warn' : 'ok') : TP.badge('drift not checked yet')),
       h('dl', {class: 'facts'},
         fact('repository', src.repo || 'applied by hand'), fact('branch', src.branch || '–'), fact('path', src.path || '–'),
         fact('applied commit', s.applied && s.applied.commit ? h('span', {class: 'mono', text: s.applied.commit.slice(0, 12)}) : '–'),
@@ -23,9 +23,10 @@
         'Latest attempt ' + TP.ago(last.at) + (last.commit ? ' at ' + last.commit.slice(0, 12) : '') + ': ' + last.outcome
           + (last.message ? ': ' + last.message : '')) : null,
       last && last.errors.length ? h('pre', {text: last.errors.join('\n')}) : null,
-      s.driftError ? h('p', {class: 'error', text: 'Drift could not be read: ' + s.driftError}) : null,
-      drifted.length ? TP.table(['object', 'since the set applied it'], drifted.map((d) => [
-        h('td', {class: 'mono', text: d.kind + '/' + d.name}), h('td', {text: d.reason})])) : null);
+      drift && drift.count ? h('div', {},
+        h('p', {class: 'quiet', text: 'Changed or deleted since the set applied them (checked ' + TP.ago(drift.at) + ')'
+          + (drift.count > drift.objects.length ? '; the first ' + drift.objects.length + ' of ' + drift.count : '') + ':'}),
+        h('ul', {class: 'mono'}, drift.objects.map((o) => h('li', {text: o})))) : null);
   }
 
   function fact(label, value) {

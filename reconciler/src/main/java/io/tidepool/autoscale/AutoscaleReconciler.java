@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * lowers the size: the host asks the guest first, and the ledger releases the CU once the host
  * confirms. A refused downscale puts the size back and is not tried again for the refusal backoff.
  * Every change, a put-back included, is written to the endpoint's {@code lastDecision} with its
- * explanation.
+ * explanation. Each decision acted on, and the time each upscale took to reach its compute, go to
+ * a {@link ScalingObserver}.
  */
 public final class AutoscaleReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
@@ -62,13 +63,23 @@ public final class AutoscaleReconciler implements Reconciler<String> {
      * would otherwise compare against the ledger before that grant, fail, and pay a second commit.
      */
     private final Map<String, Host> ledgersWritten = new ConcurrentHashMap<>();
+    /** When each compute's oldest unanswered call for memory reached this leader: an upscale answering it is timed from then. */
+    private final Map<String, Instant> callsReceived = new ConcurrentHashMap<>();
+    private final UnconfirmedUpscales unconfirmed = new UnconfirmedUpscales();
+    private final ScalingObserver observer;
 
     public AutoscaleReconciler(FleetCache cache, Store store, ScalingPolicy policy, InstantSource clock) {
+        this(cache, store, policy, clock, ScalingObserver.NONE);
+    }
+
+    public AutoscaleReconciler(FleetCache cache, Store store, ScalingPolicy policy, InstantSource clock,
+                               ScalingObserver observer) {
         this.cache = cache;
         this.store = store;
         this.registry = new ResourceRegistry(store);
         this.policy = policy;
         this.clock = clock;
+        this.observer = observer;
     }
 
     /** Records a sample's goal (soft state); the caller then queues the compute. */
@@ -84,6 +95,20 @@ public final class AutoscaleReconciler implements Reconciler<String> {
     public void requestUpscale(String compute, UpscaleRequest request) {
         requests.merge(compute, request, (held, newer) -> newer.at().isBefore(held.at()) ? held : newer);
         pressures.merge(compute, request.at(), (held, newer) -> newer.isBefore(held) ? held : newer);
+        callsReceived.putIfAbsent(compute, clock.instant());
+    }
+
+    /**
+     * Looks at a compute the cache has just changed: an upscale whose size its host now reports is
+     * confirmed, and its time reported. Called for every change of a compute, so it returns at
+     * once for one with no upscale waiting.
+     */
+    public void observe(Compute compute) {
+        if (unconfirmed.size() == 0) {
+            return;
+        }
+        unconfirmed.observe(compute, clock.instant())
+                .ifPresent(confirmed -> observer.upscaleConfirmed(confirmed.reason(), confirmed.took()));
     }
 
     /** The latest decision about a compute, including holds, with its explanation (for describe). */
@@ -100,6 +125,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             lastDecisions.remove(name);
             requests.remove(name);
             pressures.remove(name);
+            callsReceived.remove(name);
+            unconfirmed.forget(name);
             return Result.done();
         }
         Compute.Status observed = compute.status();
@@ -123,7 +150,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             refusals.put(name, now);
             return write(new ResourceTxn().update(compute, resized(compute, observed.cu()))
                     .update(endpoint, withDecision(endpoint, compute.spec().cu(), observed.cu(),
-                            "put back to " + observed.cu() + " CU: " + refused.get().message(), now)));
+                            "put back to " + observed.cu() + " CU: " + refused.get().message(), now)),
+                    ScalingDecision.Direction.UP, ScalingDecision.Reason.DOWNSCALE_REFUSED);
         }
         GoalHistory history = histories.get(name);
         ScalingDecision decision;
@@ -139,17 +167,23 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         }
         lastDecisions.put(name, decision);
         Result result = switch (decision.direction()) {
-            case HOLD -> Result.done();
+            case HOLD -> {
+                observer.decided(decision.direction(), decision.reason());
+                yield Result.done();
+            }
             case DOWN -> write(new ResourceTxn()
                     .update(compute, resized(compute, decision.to()))
-                    .update(endpoint, withDecision(endpoint, decision.from(), decision.to(), decision.explanation(), now)));
+                    .update(endpoint, withDecision(endpoint, decision.from(), decision.to(), decision.explanation(), now)),
+                    decision.direction(), decision.reason());
             case UP -> admitUpscale(compute, endpoint, decision, now);
         };
         if (input.request() != null && (decision.reason() != ScalingDecision.Reason.PRESSURE || result.equals(Result.done()))) {
             // Answered: granted (in full or as far as the host could), covered, at the maximum, or
             // stale. A grant lost to a conflict keeps it for the retry. The guest calls again if
             // the answer was not enough.
-            requests.remove(name, input.request());
+            if (requests.remove(name, input.request())) {
+                callsReceived.remove(name);
+            }
         }
         return result;
     }
@@ -183,7 +217,8 @@ public final class AutoscaleReconciler implements Reconciler<String> {
             if (target.equals(compute.spec().cu())) {
                 lastDecisions.put(compute.name(), new ScalingDecision(ScalingDecision.Direction.HOLD, decision.from(),
                         decision.from(), decision.explanation() + "; not admitted: " + host.name() + " has no CU free",
-                        decision.reason()));
+                        ScalingDecision.Reason.NO_ROOM));
+                observer.decided(ScalingDecision.Direction.HOLD, ScalingDecision.Reason.NO_ROOM);
                 return Result.done();
             }
             String explanation = target.equals(decision.to()) ? decision.explanation()
@@ -193,12 +228,17 @@ public final class AutoscaleReconciler implements Reconciler<String> {
                     .update(host, afterHost)
                     .update(compute, resized(compute, target))
                     .update(endpoint, withDecision(endpoint, compute.spec().cu(), target, explanation, now));
+            Instant since = decision.reason() == ScalingDecision.Reason.PRESSURE
+                    ? callsReceived.getOrDefault(compute.name(), now) : now;
+            UnconfirmedUpscales.Upscale before = unconfirmed.granting(compute.name(), target, decision.reason(), since);
             TxnResult result = store.txn(txn.toTxn());
             if (result.succeeded()) {
                 ledgersWritten.put(host.name(), new Host(afterHost.metadata().withRevisions(result.revision(),
                         afterHost.metadata().createRevision()), afterHost.spec(), afterHost.status()));
+                observer.decided(ScalingDecision.Direction.UP, decision.reason());
                 return Result.done();
             }
+            unconfirmed.undo(compute.name(), before);
             Host stored = registry.get(Host.class, Kind.HOST, host.name()).orElse(null);
             if (stored == null || stored.metadata().resourceVersion() == host.metadata().resourceVersion()) {
                 break; // the host did not change: the compute or the endpoint did, and the cache will say how
@@ -220,8 +260,12 @@ public final class AutoscaleReconciler implements Reconciler<String> {
         return cached;
     }
 
-    private Result write(ResourceTxn txn) {
-        return store.txn(txn.toTxn()).succeeded() ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    private Result write(ResourceTxn txn, ScalingDecision.Direction direction, ScalingDecision.Reason reason) {
+        if (!store.txn(txn.toTxn()).succeeded()) {
+            return Result.after(RETRY_AFTER_CONFLICT);
+        }
+        observer.decided(direction, reason);
+        return Result.done();
     }
 
     private static Compute resized(Compute compute, Cu cu) {

@@ -40,7 +40,11 @@ public record ScalingDecision(Direction direction, Cu from, Cu to, String explan
         /** The goal is lower, but metrics had a gap in the window. */
         METRICS_GAP("metrics-gap"),
         /** The goal is lower, but a sample in the window asked for the current size or more. */
-        STABILISING("stabilising");
+        STABILISING("stabilising"),
+        /** The goal is higher, but the compute's host has no CU free to grant. */
+        NO_ROOM("no-room"),
+        /** The guest refused a downscale: the size it still runs with is put back. */
+        DOWNSCALE_REFUSED("downscale-refused");
 
         private final String label;
 

@@ -2,6 +2,7 @@ package io.tidepool.buffer;
 
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Condition;
+import io.tidepool.control.Conditions;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,8 +12,8 @@ import java.util.List;
  * while the buffer still covers it.
  */
 final class BufferConditions {
-    static final String BUFFER_READY = "BufferReady";
-    static final String PROVIDER_READY = "ProviderReady";
+    static final String BUFFER_READY = Conditions.BUFFER_READY;
+    static final String PROVIDER_READY = Conditions.PROVIDER_READY;
 
     /** Why the spare is below its target. */
     enum Shortfall {

@@ -20,6 +20,10 @@ public final class Conditions {
     public static final String RESTART_PENDING = "RestartPending";
     /** Host: heartbeats arrive. */
     public static final String READY = "Ready";
+    /** Cell: whether its spare is at the buffer's target, and if not, why. */
+    public static final String BUFFER_READY = "BufferReady";
+    /** Cell with a provider: whether the provider answers. */
+    public static final String PROVIDER_READY = "ProviderReady";
 
     private Conditions() {
     }

@@ -17,6 +17,7 @@ import io.tidepool.placement.PendingEndpoints;
 import io.tidepool.placement.PlacementReconciler;
 import io.tidepool.reconcile.Backoff;
 import io.tidepool.reconcile.Controller;
+import io.tidepool.reconcile.ControllerObserver;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.WorkQueue;
 import io.tidepool.registry.ResourceRegistry;
@@ -96,6 +97,7 @@ public final class ControlLoop implements AutoCloseable {
     private final Timelines timelines = new Timelines(Timelines.Settings.DEFAULT);
     private final TimelineFeed timelineFeed;
     private final List<Controller<String>> controllers = new ArrayList<>();
+    private final ControlObservers observers;
     private Thread pump;
     private volatile boolean running;
 
@@ -106,19 +108,26 @@ public final class ControlLoop implements AutoCloseable {
 
     /** @param providers where cells that do not register their own hosts get them from */
     public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings, HostProviders providers) {
+        this(store, clock, telemetry, settings, providers, ControlObservers.NONE);
+    }
+
+    /** @param observers hear what the controllers of this term do, for metrics */
+    public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings, HostProviders providers,
+                       ControlObservers observers) {
         this.cache = new FleetCache(new ResourceRegistry(store));
         this.telemetry = telemetry;
         this.settings = settings;
+        this.observers = observers;
         placementReconciler = new PlacementReconciler(cache, new PendingEndpoints(cache), store, clock);
         placement = controller("placement", clock, placementReconciler);
         ledger = controller("ledger", clock, new LedgerReconciler(cache, store));
         health = controller("host-health", clock, new HostHealthReconciler(cache, store, telemetry, clock, settings.grace()));
         endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock));
-        autoscaler = new AutoscaleReconciler(cache, store, settings.scaling(), clock);
+        autoscaler = new AutoscaleReconciler(cache, store, settings.scaling(), clock, observers.scaling());
         autoscale = controller("autoscale", clock, autoscaler);
-        migrator = new MigrationReconciler(cache, store, telemetry, clock, settings.migrations());
+        migrator = new MigrationReconciler(cache, store, telemetry, clock, settings.migrations(), observers.migrations());
         migration = controller("migration", clock, migrator);
-        restarter = new RestartReconciler(cache, store, clock, settings.restarts());
+        restarter = new RestartReconciler(cache, store, clock, settings.restarts(), observers.restarts());
         restart = controller("restart", clock, restarter);
         bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
         buffer = controller("buffer", clock, bufferReconciler);
@@ -287,7 +296,9 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private Controller<String> controller(String name, InstantSource clock, Reconciler<String> reconciler) {
-        Controller<String> controller = new Controller<>(name, new WorkQueue<>(clock, Backoff.DEFAULT), reconciler);
+        ControllerObserver observer = observers.controllers().apply(name);
+        Controller<String> controller = new Controller<>(name, new WorkQueue<>(clock, Backoff.DEFAULT, observer),
+                reconciler, observer);
         controllers.add(controller);
         return controller;
     }
@@ -356,6 +367,9 @@ public final class ControlLoop implements AutoCloseable {
             endpoints.queue().add(compute.spec().endpoint());
             restart.queue().add(compute.spec().endpoint());
             autoscale.queue().add(compute.name());
+            if (after != null) {
+                autoscaler.observe(after); // an upscale is confirmed the moment the leader sees its size
+            }
             // A fenced primary's report that it stopped is what a move waits for to switch.
             boolean moving = Switchover.Purpose.of(compute).orElse(null) == Switchover.Purpose.migration
                     || compute.spec().role() == Compute.Role.fenced;

@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Migration object plus a replacement on the target, created with the target's ledger raised in one
  * transaction; once the replacement is warm the endpoint switches to it ({@link Switchover}) and the
  * source's CU is released by the ledger sync. Moves in flight are advanced before new ones are
- * planned, so the plan counts what they already take away.
+ * planned, so the plan counts what they already take away. Each start and each end, once
+ * committed, goes to a {@link MigrationObserver}.
  */
 public final class MigrationReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
@@ -46,14 +47,21 @@ public final class MigrationReconciler implements Reconciler<String> {
     private final InstantSource clock;
     private final MigrationSettings settings;
     private final Map<String, MigrationPlan> lastPlans = new ConcurrentHashMap<>();
+    private final MigrationObserver observer;
 
     public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
                                MigrationSettings settings) {
+        this(cache, store, telemetry, clock, settings, MigrationObserver.NONE);
+    }
+
+    public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
+                               MigrationSettings settings, MigrationObserver observer) {
         this.cache = cache;
         this.store = store;
         this.telemetry = telemetry;
         this.clock = clock;
         this.settings = settings;
+        this.observer = observer;
     }
 
     /** The cell's latest plan, with the hosts that stay above their watermark and why (for describe). */
@@ -96,10 +104,14 @@ public final class MigrationReconciler implements Reconciler<String> {
         Migration.Status status = migration.status();
         boolean claimed = endpoint != null && endpoint.status() != null && spec.compute().equals(endpoint.status().compute());
         if (primary == null || replacement == null || !claimed) {
-            String gone = endpoint == null ? "the endpoint was deleted"
-                    : primary == null || !claimed ? spec.compute() + " is no longer the endpoint's primary (suspended, evicted or replaced)"
-                    : "the replacement " + spec.replacement() + " is gone (its host failed)";
-            next.write(fail(migration, claimed ? primary : null, replacement, gone, now));
+            MigrationEnd end = endpoint == null ? MigrationEnd.ENDPOINT_DELETED
+                    : primary == null || !claimed ? MigrationEnd.PRIMARY_GONE : MigrationEnd.REPLACEMENT_LOST;
+            String gone = switch (end) {
+                case ENDPOINT_DELETED -> "the endpoint was deleted";
+                case PRIMARY_GONE -> spec.compute() + " is no longer the endpoint's primary (suspended, evicted or replaced)";
+                default -> "the replacement " + spec.replacement() + " is gone (its host failed)";
+            };
+            finish(migration, fail(migration, claimed ? primary : null, replacement, gone, now), end, now, next);
             return false;
         }
         Instant deadline = status.startedAt().plus(settings.timeout());
@@ -109,8 +121,9 @@ public final class MigrationReconciler implements Reconciler<String> {
                 return false;
             }
             if (!now.isBefore(deadline)) {
-                next.write(fail(migration, primary, replacement, spec.sourceHost() + " did not confirm that "
-                        + spec.compute() + " stopped within " + seconds(status.startedAt(), now), now));
+                finish(migration, fail(migration, primary, replacement, spec.sourceHost() + " did not confirm that "
+                        + spec.compute() + " stopped within " + seconds(status.startedAt(), now), now),
+                        MigrationEnd.STOP_TIMEOUT, now, next);
                 return false;
             }
             next.at(deadline);
@@ -126,8 +139,8 @@ public final class MigrationReconciler implements Reconciler<String> {
             return true;
         }
         if (!now.isBefore(deadline)) {
-            next.write(fail(migration, primary, replacement, "the replacement " + replacement.name() + " was not warm after "
-                    + seconds(status.startedAt(), now), now));
+            finish(migration, fail(migration, primary, replacement, "the replacement " + replacement.name() + " was not warm after "
+                    + seconds(status.startedAt(), now), now), MigrationEnd.WARM_TIMEOUT, now, next);
             return false;
         }
         Migration.Phase phase = replacement.status() == null ? Migration.Phase.Pending : Migration.Phase.Copying;
@@ -153,7 +166,14 @@ public final class MigrationReconciler implements Reconciler<String> {
                 warmAt, now, "switched to " + replacement.name() + " (" + cu + " CU) on " + spec.targetHost()
                 + " after " + seconds(status.startedAt(), now) + "; " + spec.sourceHost() + " releases "
                 + Ledger.holds(primary) + " CU")));
-        next.write(txn);
+        finish(migration, txn, MigrationEnd.SUCCEEDED, now, next);
+    }
+
+    /** Writes a migration's end and, once it is committed, reports it. */
+    private void finish(Migration migration, ResourceTxn txn, MigrationEnd end, Instant now, Next next) {
+        if (next.write(txn)) {
+            observer.finished(MigrationObserver.OVER_WATERMARK, end, Duration.between(migration.status().startedAt(), now));
+        }
     }
 
     /**
@@ -257,7 +277,9 @@ public final class MigrationReconciler implements Reconciler<String> {
                         move.target(), move.explanation()),
                 new Migration.Status(Migration.Phase.Pending, now, null, null,
                         "waiting for " + move.target() + " to start " + replacement.get().name())));
-        next.write(txn);
+        if (next.write(txn)) {
+            observer.started(MigrationObserver.OVER_WATERMARK);
+        }
         next.at(now.plus(settings.timeout()));
     }
 
@@ -284,10 +306,13 @@ public final class MigrationReconciler implements Reconciler<String> {
             at = at == null || instant.isBefore(at) ? instant : at;
         }
 
-        void write(ResourceTxn txn) {
-            if (!store.txn(txn.toTxn()).succeeded()) {
-                conflict = true;
+        /** Whether the write was committed; a failed compare makes the cell be looked at again soon. */
+        boolean write(ResourceTxn txn) {
+            if (store.txn(txn.toTxn()).succeeded()) {
+                return true;
             }
+            conflict = true;
+            return false;
         }
 
         Result result() {

@@ -24,6 +24,7 @@ public final class Controller<K> implements AutoCloseable {
     private final String name;
     private final WorkQueue<K> queue;
     private final Reconciler<K> reconciler;
+    private final ControllerObserver observer;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -31,9 +32,15 @@ public final class Controller<K> implements AutoCloseable {
     private volatile boolean running;
 
     public Controller(String name, WorkQueue<K> queue, Reconciler<K> reconciler) {
+        this(name, queue, reconciler, ControllerObserver.NONE);
+    }
+
+    /** @param observer hears each reconcile's outcome and time (give its queue the same one) */
+    public Controller(String name, WorkQueue<K> queue, Reconciler<K> reconciler, ControllerObserver observer) {
         this.name = name;
         this.queue = queue;
         this.reconciler = reconciler;
+        this.observer = observer;
     }
 
     public String name() {
@@ -244,8 +251,10 @@ public final class Controller<K> implements AutoCloseable {
 
     private void process(K key) {
         long start = System.nanoTime();
+        ControllerObserver.Outcome outcome = ControllerObserver.Outcome.ERROR;
         try {
             Result result = reconciler.reconcile(key);
+            outcome = result.requeues() ? ControllerObserver.Outcome.REQUEUE : ControllerObserver.Outcome.DONE;
             queue.forget(key);
             if (result.requeues()) {
                 queue.addAfter(key, result.requeueAfter());
@@ -255,8 +264,10 @@ public final class Controller<K> implements AutoCloseable {
             log.warn("{}: reconciling {} failed, will retry: {}", name, key, e.toString());
             queue.retry(key);
         } finally {
+            long took = System.nanoTime() - start;
             reconciles.incrementAndGet();
-            busyNanos.addAndGet(System.nanoTime() - start);
+            busyNanos.addAndGet(took);
+            observer.reconciled(outcome, Duration.ofNanos(took));
             queue.done(key);
         }
     }

@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (added meanwhile, it comes back once the first is done); a key may be added after a delay; a key
  * that keeps failing waits longer each time. Its size is bounded by the number of distinct keys.
  * Time comes from the injected clock, so simulations drive it with {@link #poll()} and a
- * {@link ManualClock}; workers block in {@link #take(Duration)}.
+ * {@link ManualClock}; workers block in {@link #take(Duration)}. Its traffic goes to a
+ * {@link ControllerObserver}: keys added, retries, and how long each key was due before a worker
+ * took it (from when it was added, or fell due, to when it was taken, on the injected clock).
  */
 public final class WorkQueue<K> {
     private final InstantSource clock;
@@ -34,6 +36,11 @@ public final class WorkQueue<K> {
     private final Map<K, Instant> dueAt = new HashMap<>();
     private final PriorityQueue<Delayed<K>> delayed = new PriorityQueue<>();
     private final Map<K, Integer> failures = new HashMap<>();
+    /** When each key waiting for a worker (ready, or dirty while processed) was added: bounded by the keys. */
+    private final Map<K, Instant> addedAt = new HashMap<>();
+    private final ControllerObserver observer;
+    /** Without an observer (simulations, benchmarks) nothing is timed: no clock read or map entry per key. */
+    private final boolean timed;
     private boolean shutDown;
 
     private record Delayed<K>(K key, Instant due) implements Comparable<Delayed<K>> {
@@ -44,15 +51,21 @@ public final class WorkQueue<K> {
     }
 
     public WorkQueue(InstantSource clock, Backoff backoff) {
+        this(clock, backoff, ControllerObserver.NONE);
+    }
+
+    public WorkQueue(InstantSource clock, Backoff backoff, ControllerObserver observer) {
         this.clock = clock;
         this.backoff = backoff;
+        this.observer = observer;
+        this.timed = observer != ControllerObserver.NONE;
     }
 
     /** Queues the key now, unless it is queued already. */
     public void add(K key) {
         lock.lock();
         try {
-            addLocked(key);
+            addLocked(key, null);
         } finally {
             lock.unlock();
         }
@@ -88,6 +101,7 @@ public final class WorkQueue<K> {
         } finally {
             lock.unlock();
         }
+        observer.retried();
         addAfter(key, delay);
     }
 
@@ -158,7 +172,11 @@ public final class WorkQueue<K> {
         try {
             processing.remove(key);
             if (dirty.remove(key)) {
-                addLocked(key);
+                // Counted as added when it was added during processing: not a second time.
+                dueAt.remove(key);
+                if (ready.add(key)) {
+                    changed.signalAll();
+                }
             }
         } finally {
             lock.unlock();
@@ -180,6 +198,28 @@ public final class WorkQueue<K> {
         lock.lock();
         try {
             return ready.size() + dueAt.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keys due now and waiting for a worker: neither those being processed nor those due later. */
+    public int dueCount() {
+        lock.lock();
+        try {
+            promoteDueLocked();
+            return ready.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keys waiting for their time: requeued after a delay, or backing off after a failure. */
+    public int delayedCount() {
+        lock.lock();
+        try {
+            promoteDueLocked();
+            return dueAt.size();
         } finally {
             lock.unlock();
         }
@@ -217,14 +257,25 @@ public final class WorkQueue<K> {
         }
     }
 
-    private void addLocked(K key) {
+    /** @param dueSince when a delayed key fell due, to count its wait from then; null for now */
+    private void addLocked(K key, Instant dueSince) {
         if (processing.contains(key)) {
-            dirty.add(key);
+            if (dirty.add(key)) {
+                queued(key, dueSince);
+            }
             return;
         }
         dueAt.remove(key);
         if (ready.add(key)) {
+            queued(key, dueSince);
             changed.signalAll();
+        }
+    }
+
+    private void queued(K key, Instant dueSince) {
+        if (timed) {
+            addedAt.putIfAbsent(key, dueSince != null ? dueSince : clock.instant());
+            observer.added();
         }
     }
 
@@ -237,6 +288,11 @@ public final class WorkQueue<K> {
         K key = iterator.next();
         iterator.remove();
         processing.add(key);
+        Instant added = timed ? addedAt.remove(key) : null;
+        if (added != null) {
+            Duration waited = Duration.between(added, clock.instant());
+            observer.waited(waited.isNegative() ? Duration.ZERO : waited);
+        }
         return key;
     }
 
@@ -247,7 +303,7 @@ public final class WorkQueue<K> {
             // Stale entries (the key was re-delayed or added since) are skipped.
             if (next.due().equals(dueAt.get(next.key()))) {
                 dueAt.remove(next.key());
-                addLocked(next.key());
+                addLocked(next.key(), next.due());
             }
         }
     }

@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * endpoint's Postgres starts ahead of the window on the best-fitting host, the endpoint switches to
  * it once it is warm and the window is open ({@link Switchover}), and a replacement that is no
  * longer needed or missed its window is retired. Changes a reload applies are written to the
- * running compute's spec at once, for its host agent to reload.
+ * running compute's spec at once, for its host agent to reload. Each start, switch and abandoned
+ * restart, once committed, goes to a {@link RestartObserver}.
  */
 public final class RestartReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
@@ -41,12 +42,19 @@ public final class RestartReconciler implements Reconciler<String> {
     private final InstantSource clock;
     private final RestartSettings settings;
     private final Map<String, RestartDecision> lastDecisions = new ConcurrentHashMap<>();
+    private final RestartObserver observer;
 
     public RestartReconciler(FleetCache cache, Store store, InstantSource clock, RestartSettings settings) {
+        this(cache, store, clock, settings, RestartObserver.NONE);
+    }
+
+    public RestartReconciler(FleetCache cache, Store store, InstantSource clock, RestartSettings settings,
+                             RestartObserver observer) {
         this.cache = cache;
         this.store = store;
         this.clock = clock;
         this.settings = settings;
+        this.observer = observer;
     }
 
     /** The latest restart decision about an endpoint, with its explanation (for describe). */
@@ -64,7 +72,8 @@ public final class RestartReconciler implements Reconciler<String> {
         if (primary == null) {
             // Suspended, deleted or evicted: a replacement warmed from a primary that is gone has nothing to take over.
             lastDecisions.remove(name);
-            return replacement.map(r -> write(new ResourceTxn().delete(r))).orElse(Result.done());
+            return replacement.map(r -> gaveUp(new ResourceTxn().delete(r), RestartCause.UNKNOWN, RestartEnd.PRIMARY_GONE))
+                    .orElse(Result.done());
         }
         boolean moving = Switchover.replacementOf(computes, Switchover.Purpose.migration).isPresent();
         if (primary.spec().role() == Compute.Role.fenced && !moving) {
@@ -99,7 +108,9 @@ public final class RestartReconciler implements Reconciler<String> {
             return write(txn);
         }
         if (decision instanceof RestartDecision.RetireReplacement) {
-            return write(new ResourceTxn().delete(replacement.orElseThrow()));
+            Compute retired = replacement.orElseThrow();
+            return gaveUp(new ResourceTxn().delete(retired),
+                    RestartCause.between(retired.spec().postgres(), primary.spec().postgres()), RestartEnd.RETIRED);
         }
         return clearPending(endpoint, now);
     }
@@ -152,7 +163,11 @@ public final class RestartReconciler implements Reconciler<String> {
         long epoch = Switchover.nextEpoch(endpoint, computes);
         Optional<Compute> replacement = Switchover.start(txn, endpoint, epoch, target, cell, primary.spec().cu(),
                 endpoint.spec().postgres(), Switchover.Purpose.restart, now);
-        return replacement.isEmpty() ? Result.after(RETRY_AFTER_CONFLICT) : write(txn);
+        if (replacement.isEmpty() || !committed(txn)) {
+            return Result.after(RETRY_AFTER_CONFLICT);
+        }
+        observer.started(RestartCause.between(endpoint.spec().postgres(), primary.spec().postgres()));
+        return Result.done();
     }
 
     /**
@@ -164,7 +179,8 @@ public final class RestartReconciler implements Reconciler<String> {
         if (replacement == null) {
             ResourceTxn txn = new ResourceTxn();
             Switchover.unfence(txn, fenced);
-            return write(txn);
+            return gaveUp(txn, RestartCause.between(endpoint.spec().postgres(), fenced.spec().postgres()),
+                    RestartEnd.REPLACEMENT_LOST);
         }
         if (!Switchover.stopped(fenced)) {
             return Result.done(); // its host's report queues the endpoint again
@@ -182,7 +198,13 @@ public final class RestartReconciler implements Reconciler<String> {
                         + primary.spec().host() + " to " + replacement.name() + " on " + replacement.spec().host(), now));
         ResourceTxn txn = new ResourceTxn();
         Switchover.complete(txn, endpoint, primary, replacement, target, cell, conditions);
-        return write(txn);
+        if (!committed(txn)) {
+            return Result.after(RETRY_AFTER_CONFLICT);
+        }
+        Instant started = replacement.metadata().creationTimestamp();
+        observer.switched(RestartCause.between(replacement.spec().postgres(), primary.spec().postgres()),
+                started == null || started.isAfter(now) ? Duration.ZERO : Duration.between(started, now));
+        return Result.done();
     }
 
     /** Restart replacements running in the cell: each holds a slot until its switch or retirement. */
@@ -198,7 +220,19 @@ public final class RestartReconciler implements Reconciler<String> {
     }
 
     private Result write(ResourceTxn txn) {
-        return store.txn(txn.toTxn()).succeeded() ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+        return committed(txn) ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    private Result gaveUp(ResourceTxn txn, RestartCause cause, RestartEnd end) {
+        if (!committed(txn)) {
+            return Result.after(RETRY_AFTER_CONFLICT);
+        }
+        observer.gaveUp(cause, end);
+        return Result.done();
+    }
+
+    private boolean committed(ResourceTxn txn) {
+        return store.txn(txn.toTxn()).succeeded();
     }
 
     private static Compute withPostgres(Compute compute, Endpoint.Postgres postgres) {

@@ -40,6 +40,30 @@ class ControllerTest {
     }
 
     @Test
+    void reportsEachReconcileAsDoneRequeueOrError() {
+        RecordingObserver observer = new RecordingObserver();
+        WorkQueue<String> observed = new WorkQueue<>(clock, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)), observer);
+        AtomicInteger calls = new AtomicInteger();
+        Controller<String> controller = new Controller<>("three-ways", observed, key -> switch (calls.incrementAndGet()) {
+            case 1 -> throw new IllegalStateException("first call fails");
+            case 2 -> Result.after(Duration.ofSeconds(5));
+            default -> Result.done();
+        }, observer);
+        observed.add("a");
+
+        controller.drain();
+        clock.advance(Duration.ofSeconds(1));
+        controller.drain();
+        clock.advance(Duration.ofSeconds(5));
+        controller.drain();
+
+        assertThat(observer.outcomes).containsExactly(ControllerObserver.Outcome.ERROR,
+                ControllerObserver.Outcome.REQUEUE, ControllerObserver.Outcome.DONE);
+        assertThat(observer.retried).hasValue(1);
+        assertThat(observer.added).as("the first add, the retry and the requeue falling due").hasValue(3);
+    }
+
+    @Test
     void looksAgainWhenAReconcileAsksForIt() {
         List<Instant> seen = new ArrayList<>();
         Controller<String> controller = new Controller<>("periodic", queue, key -> {

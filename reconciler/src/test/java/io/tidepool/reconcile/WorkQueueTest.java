@@ -73,6 +73,66 @@ class WorkQueueTest {
     }
 
     @Test
+    void countsAKeyAddedOnlyWhenItWasNotQueuedAlreadyAndItsWaitFromWhenItWasAdded() {
+        RecordingObserver observer = new RecordingObserver();
+        WorkQueue<String> observed = new WorkQueue<>(clock, Backoff.DEFAULT, observer);
+        observed.add("a");
+        clock.advance(Duration.ofMillis(30));
+        observed.add("a");
+        observed.add("b");
+        clock.advance(Duration.ofMillis(20));
+
+        assertThat(observed.pollBatch(10)).containsExactly("a", "b");
+        assertThat(observer.added).hasValue(2);
+        assertThat(observer.waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(20));
+    }
+
+    @Test
+    void countsAKeyAddedWhileProcessedOnceAndItsWaitFromThatAdd() {
+        RecordingObserver observer = new RecordingObserver();
+        WorkQueue<String> observed = new WorkQueue<>(clock, Backoff.DEFAULT, observer);
+        observed.add("a");
+        observed.poll();
+        observed.add("a");
+        observed.add("a");
+        clock.advance(Duration.ofMillis(40));
+        observed.done("a");
+        clock.advance(Duration.ofMillis(10));
+
+        assertThat(observed.poll()).contains("a");
+        assertThat(observer.added).hasValue(2);
+        assertThat(observer.waits).containsExactly(Duration.ZERO, Duration.ofMillis(50));
+    }
+
+    @Test
+    void countsADelayedKeyWhenItFallsDueAndItsWaitFromThen() {
+        RecordingObserver observer = new RecordingObserver();
+        WorkQueue<String> observed = new WorkQueue<>(clock, Backoff.DEFAULT, observer);
+        observed.addAfter("a", Duration.ofSeconds(5));
+        assertThat(observed.delayedCount()).isEqualTo(1);
+        assertThat(observed.dueCount()).isZero();
+        assertThat(observer.added).hasValue(0);
+
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(observed.dueCount()).isEqualTo(1);
+        assertThat(observed.delayedCount()).isZero();
+        assertThat(observed.poll()).contains("a");
+        assertThat(observer.added).hasValue(1);
+        assertThat(observer.waits).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void countsEachRetry() {
+        RecordingObserver observer = new RecordingObserver();
+        WorkQueue<String> observed = new WorkQueue<>(clock, Backoff.DEFAULT, observer);
+        observed.retry("a");
+        observed.retry("a");
+
+        assertThat(observer.retried).hasValue(2);
+        assertThat(observed.delayedCount()).isEqualTo(1);
+    }
+
+    @Test
     void backsOffExponentiallyWhileAKeyKeepsFailingAndStartsOverAfterSuccess() {
         List<Duration> waits = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

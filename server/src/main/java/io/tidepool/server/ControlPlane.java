@@ -1,6 +1,7 @@
 package io.tidepool.server;
 
 import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.buffer.HostProviders;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.reconcile.LeaderGate;
 import io.tidepool.registry.ResourceRegistry;
@@ -10,6 +11,9 @@ import io.tidepool.server.auth.AdminToken;
 import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.server.metrics.TermMetrics;
+import io.tidepool.server.sync.LeaderSync;
+import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.Store;
 import io.tidepool.store.StoreException;
 import io.tidepool.store.ratis.Peer;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,26 +45,39 @@ public final class ControlPlane implements AutoCloseable {
     private final LeaderTerms terms;
     private final ApiServer api;
     private final ManifestApplier applier;
+    private final LeaderSync leaderSync;
     private final String adminToken;
 
     private ControlPlane(DataDirLock lock, Store store, LeaderTerms terms, ApiServer api, ManifestApplier applier,
-                         String adminToken) {
+                         LeaderSync leaderSync, String adminToken) {
         this.lock = lock;
         this.store = store;
         this.terms = terms;
         this.api = api;
         this.applier = applier;
+        this.leaderSync = leaderSync;
         this.adminToken = adminToken;
     }
 
     /**
      * @param peers       every member of the store's Raft group, this node included
      * @param controllers how the controllers behave while this node leads
+     * @param sync        the git sync the leader runs, if any
      */
     public record Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort,
-                         ControlLoop.Settings controllers) {
+                         ControlLoop.Settings controllers, Optional<SyncSettings> sync) {
         public Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort) {
             this(nodeId, dataDir, peers, httpHost, httpPort, ControlLoop.Settings.DEFAULT);
+        }
+
+        public Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort,
+                      ControlLoop.Settings controllers) {
+            this(nodeId, dataDir, peers, httpHost, httpPort, controllers, Optional.empty());
+        }
+
+        /** With a git sync that the leader runs; its cache clone lives in the data dir. */
+        public Config withSync(Optional<SyncSettings> settings) {
+            return new Config(nodeId, dataDir, peers, httpHost, httpPort, controllers, settings);
         }
     }
 
@@ -75,18 +93,24 @@ public final class ControlPlane implements AutoCloseable {
             throw e;
         }
         LeaderTerms terms = null;
+        LeaderSync leaderSync = null;
         try {
             Clock clock = Clock.systemUTC();
             TokenRegistry tokens = new TokenRegistry(store, clock);
             ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
             ServerMetrics metrics = new ServerMetrics(store);
-            terms = new LeaderTerms(store, clock, config.controllers());
+            terms = new LeaderTerms(store, clock, config.controllers(), metrics);
+            leaderSync = new LeaderSync(store, applier, config.sync(), config.dataDir().resolve("git"), clock,
+                    LeaderSync.DRIFT_CHECK_EVERY);
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
                     store, applier, tokens, metrics, terms::current));
-            ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, adminToken);
+            ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, leaderSync, adminToken);
             plane.registerToken(tokens, TokenOwner.admin(config.nodeId()));
             return plane;
         } catch (RuntimeException e) {
+            if (leaderSync != null) {
+                leaderSync.close();
+            }
             if (terms != null) {
                 terms.close();
             }
@@ -104,12 +128,16 @@ public final class ControlPlane implements AutoCloseable {
         private final AtomicReference<ControlLoop> current = new AtomicReference<>();
         private final LeaderGate gate;
 
-        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings) {
+        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings, ServerMetrics metrics) {
             gate = new LeaderGate(store.leadership(), () -> {
-                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings);
+                TermMetrics counts = metrics.newTerm(clock.instant());
+                ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings,
+                        HostProviders.none(), counts.observers());
                 loop.start();
                 current.set(loop);
+                metrics.leading(counts, loop);
                 return () -> {
+                    metrics.stoppedLeading(counts);
                     current.compareAndSet(loop, null);
                     loop.close();
                 };
@@ -194,7 +222,11 @@ public final class ControlPlane implements AutoCloseable {
             api.close();
         } finally {
             try {
-                terms.close();
+                try {
+                    leaderSync.close();
+                } finally {
+                    terms.close();
+                }
             } finally {
                 store.close();
                 try {

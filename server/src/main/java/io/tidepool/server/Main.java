@@ -7,7 +7,9 @@ import io.tidepool.manifests.cli.DeleteCommand;
 import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
 import io.tidepool.manifests.cli.GetCommand;
+import io.tidepool.manifests.cli.PlanCommand;
 import io.tidepool.manifests.cli.ResumeCommand;
+import io.tidepool.manifests.cli.SyncCommand;
 import io.tidepool.manifests.cli.TokenCommand;
 import io.tidepool.server.cli.HostAgentCommand;
 import io.tidepool.server.cli.ServerCommand;
@@ -20,7 +22,8 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
         subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class,
-                GetCommand.class, DescribeCommand.class, DeleteCommand.class, ResumeCommand.class, TokenCommand.class, ConsoleLinkCommand.class, HelpCommand.class})
+                PlanCommand.class, SyncCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
+                ResumeCommand.class, TokenCommand.class, ConsoleLinkCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

@@ -9,6 +9,7 @@ import io.tidepool.api.resource.Resource;
 import io.tidepool.buffer.BufferReconciler;
 import io.tidepool.buffer.HostProviders;
 import io.tidepool.control.ControlLoop;
+import io.tidepool.control.ControlObservers;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.sim.workload.Workload;
@@ -121,12 +122,21 @@ public final class SimFleet implements AutoCloseable {
         lead(store);
     }
 
+    /** Starts a term whose controllers report to {@code observers}. */
+    public void lead(ControlObservers observers) {
+        lead(store, observers);
+    }
+
     /** Starts a term on {@code leaderNode}: the leader's replica of a store the agents reach through another. */
     public void lead(Store leaderNode) {
+        lead(leaderNode, ControlObservers.NONE);
+    }
+
+    private void lead(Store leaderNode, ControlObservers observers) {
         if (loop != null) {
             loop.close();
         }
-        loop = new ControlLoop(leaderNode, clock, new Telemetry(clock.instant()), settings.control(), providers);
+        loop = new ControlLoop(leaderNode, clock, new Telemetry(clock.instant()), settings.control(), providers, observers);
         loop.prime();
         nextResync = clock.instant().plus(settings.control().resyncInterval());
     }

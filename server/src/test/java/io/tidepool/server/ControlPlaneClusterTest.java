@@ -10,6 +10,7 @@ import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.ObjectMeta;
+import io.tidepool.server.metrics.Exposition;
 import io.tidepool.store.Await;
 import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.Peer;
@@ -98,6 +99,36 @@ class ControlPlaneClusterTest {
     }
 
     @Test
+    void onlyTheLeaderExposesTheFleetAndANewLeaderCountsFromItsOwnTerm() throws Exception {
+        startCluster(3);
+        assertThat(apply(nodes.get(0), nodes.get(0).adminToken(), "shop").statusCode()).isEqualTo(200);
+        ControlPlane leader = nodes.stream().filter(n -> n.store().leadership().isLeader()).findFirst().orElseThrow();
+        Exposition leading = Await.value(Duration.ofSeconds(30), "the leader's cache to hold the cell",
+                () -> scrape(leader).value("tidepool_cell_buffer_target_cu", "cell", "eu-1a").isPresent() ? scrape(leader) : null);
+        assertThat(leading.valueOf("tidepool_store_leader")).isEqualTo(1.0);
+        for (ControlPlane follower : nodes.stream().filter(n -> n != leader).toList()) {
+            Exposition following = scrape(follower);
+            assertThat(following.valueOf("tidepool_store_leader")).isZero();
+            assertThat(following.value("tidepool_store_revision")).isPresent();
+            assertThat(following.types()).as("a follower has no fleet cache and no term")
+                    .doesNotContainKeys("tidepool_cell_buffer_target_cu", "tidepool_reconcile_total",
+                            "tidepool_leader_term_start_time_seconds", "tidepool_workqueue_depth");
+        }
+
+        Instant killed = Instant.now();
+        leader.close();
+        nodes.remove(leader);
+        ControlPlane next = Await.value(Duration.ofSeconds(60), "a new leader's controllers",
+                () -> nodes.stream().filter(n -> n.controlLoop() != null).findFirst().orElse(null));
+        Exposition nextTerm = Await.value(Duration.ofSeconds(30), "the new leader's fleet series",
+                () -> scrape(next).value("tidepool_cell_buffer_target_cu", "cell", "eu-1a").isPresent() ? scrape(next) : null);
+
+        assertThat(nextTerm.valueOf("tidepool_leader_term_start_time_seconds"))
+                .as("its counts start with its own term").isGreaterThanOrEqualTo(killed.toEpochMilli() / 1000.0);
+        assertThat(nextTerm.valueOf("tidepool_reconcile_total", "controller", "placement", "result", "error")).isZero();
+    }
+
+    @Test
     void aFollowerSendsHostAgentsToTheLeaderWhichHearsTheirHeartbeats() throws Exception {
         startCluster(3);
         assertThat(apply(nodes.get(0), nodes.get(0).adminToken(), "shop").statusCode()).isEqualTo(200);
@@ -177,6 +208,16 @@ class ControlPlaneClusterTest {
         return http.send(HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Exposition scrape(ControlPlane node) {
+        try {
+            HttpResponse<String> response = get(node, node.adminToken(), "/metrics");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Exposition.parse(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static URI uri(ControlPlane node, String path) {

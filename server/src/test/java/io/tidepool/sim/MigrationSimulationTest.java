@@ -15,6 +15,8 @@ import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.api.resource.Resource;
 import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.Ledger;
+import io.tidepool.migration.MigrationEnd;
+import io.tidepool.migration.MigrationObserver;
 import io.tidepool.migration.MigrationSettings;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
@@ -55,8 +57,9 @@ class MigrationSimulationTest {
         ResourceRegistry registry = new ResourceRegistry(store);
         FleetInvariants invariants = new FleetInvariants(registry);
         SimFleet.Settings settings = SimFleet.Settings.DEFAULT;
+        ReportedMigrations reported = new ReportedMigrations();
         try (SimFleet fleet = packedFleet(store, clock, endpoints, settings)) {
-            fleet.lead();
+            fleet.lead(reported.observers());
             fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), Set.of())).isEmpty());
             int perHost = settings.control().migrations().limits().perHost();
             while (clock.instant().isBefore(START.plus(Duration.ofMinutes(40)))) {
@@ -78,6 +81,12 @@ class MigrationSimulationTest {
                                 .isLessThanOrEqualTo(settings.tick().multipliedBy(3));
                         assertThat(m.spec().sourceHost()).isNotEqualTo(m.spec().targetHost());
                     });
+            assertThat(reported.started).as("one start reported per migration").hasSize(migrations.size())
+                    .containsOnly(MigrationObserver.OVER_WATERMARK);
+            assertThat(reported.ends).as("one end per migration, timed as its object says")
+                    .containsExactlyInAnyOrderElementsOf(migrations.stream().map(m -> new ReportedMigrations.End(
+                            MigrationEnd.SUCCEEDED, Duration.between(m.status().startedAt(), m.status().finishedAt())))
+                            .toList());
             Map<String, Cell> cells = invariants.byName(Kind.CELL, Cell.class);
             for (Host host : invariants.byName(Kind.HOST, Host.class).values()) {
                 Cu capacity = HostCapacity.capacity(host.spec().capacity(), 1.0);
@@ -121,8 +130,9 @@ class MigrationSimulationTest {
         ResourceRegistry registry = new ResourceRegistry(store);
         FleetInvariants invariants = new FleetInvariants(registry);
         Set<String> cutOff = new HashSet<>();
+        ReportedMigrations reported = new ReportedMigrations();
         try (SimFleet fleet = packedFleet(store, clock, 6, SimFleet.Settings.DEFAULT)) {
-            fleet.lead();
+            fleet.lead(reported.observers());
             fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), cutOff)).isEmpty());
             Migration cutDuringSwitch = null;
             while (clock.instant().isBefore(START.plus(Duration.ofMinutes(30)))) {
@@ -143,6 +153,9 @@ class MigrationSimulationTest {
             Migration after = registry.get(Migration.class, Kind.MIGRATION, cutDuringSwitch.name()).orElseThrow();
             assertThat(after.status().phase()).as(after.status().message()).isEqualTo(Migration.Phase.Failed);
             assertThat(invariants.unplacedEndpoints()).as("placed again off the cut-off host").isEmpty();
+            assertThat(reported.ends).as("the failed move reported with why it failed, as its object says")
+                    .contains(new ReportedMigrations.End(MigrationEnd.PRIMARY_GONE,
+                            Duration.between(after.status().startedAt(), after.status().finishedAt())));
         }
     }
 

@@ -17,6 +17,7 @@ import io.tidepool.control.Conditions;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
+import io.tidepool.restart.RestartCause;
 import io.tidepool.restart.RestartSettings;
 import io.tidepool.restart.RestartWindows;
 import io.tidepool.sim.workload.Demand;
@@ -71,7 +72,8 @@ class RestartSimulationTest {
             for (int h = 0; h < 2; h++) {
                 fleet.addHost("c1", "host-" + h, HOST);
             }
-            fleet.lead();
+            ReportedRestarts reported = new ReportedRestarts();
+            fleet.lead(reported.observers());
             fleet.afterAgentRound(() -> assertThat(invariants.atMostOnePrimary(fleet.agents(), Set.of())).isEmpty());
             for (int step = 0; step < 6; step++) {
                 fleet.step();
@@ -84,6 +86,7 @@ class RestartSimulationTest {
             changePostgres(registry, "reload-only", new Endpoint.Postgres("15", Map.of("work_mem", "16MB")));
 
             Map<String, Instant> switchedAt = new HashMap<>();
+            Map<String, Instant> replacementStarts = new HashMap<>();
             Instant firstReplacement = null;
             while (clock.instant().isBefore(START.plus(Duration.ofHours(4)))) {
                 fleet.step();
@@ -95,6 +98,7 @@ class RestartSimulationTest {
                 if (firstReplacement == null && !replacements.isEmpty()) {
                     firstReplacement = now;
                 }
+                replacements.forEach(r -> replacementStarts.putIfAbsent(r.spec().endpoint(), r.metadata().creationTimestamp()));
                 Map<String, String> current = primaries(registry);
                 for (Map.Entry<String, String> entry : current.entrySet()) {
                     if (!entry.getValue().equals(primaries.get(entry.getKey()))) {
@@ -122,6 +126,11 @@ class RestartSimulationTest {
             assertThat(reloaded.name()).as("a reload needs no new compute").isEqualTo("reload-only-1");
             assertThat(reloaded.spec().postgres().settings()).containsEntry("work_mem", "16MB");
             assertThat(replacements(registry)).isEmpty();
+            assertThat(reported.started).as("one start per restart").hasSize(5).containsOnly(RestartCause.VERSION);
+            assertThat(reported.gaveUp).isEmpty();
+            assertThat(reported.switches).as("each switch timed from its replacement's start")
+                    .containsExactlyInAnyOrderElementsOf(switchedAt.entrySet().stream().map(e -> new ReportedRestarts.Switch(
+                            RestartCause.VERSION, Duration.between(replacementStarts.get(e.getKey()), e.getValue()))).toList());
         }
     }
 

@@ -53,13 +53,46 @@ public record ApplySet(ObjectMeta metadata, Spec spec, Status status) implements
     }
 
     /**
+     * How many objects of the set differ from what it applied (or are gone), as the leader last
+     * checked; the console and metrics read it here rather than asking for the drift of each set.
+     *
+     * @param at      when it was checked
+     * @param objects the drifted objects as {@code Kind/name (changed|deleted)}, the first {@link #MAX_LISTED} of them
+     */
+    public record Drift(Instant at, int count, List<String> objects) {
+        public static final int MAX_LISTED = 20;
+
+        public Drift {
+            objects = objects == null ? List.of() : List.copyOf(objects);
+        }
+
+        public static Drift none(Instant at) {
+            return new Drift(at, 0, List.of());
+        }
+
+        /** Whether it says the same as {@code other}, whenever each was checked. */
+        public boolean sameAs(Drift other) {
+            return other != null && count == other.count && objects.equals(other.objects);
+        }
+    }
+
+    /**
      * @param objects     how many objects the inventory holds
      * @param applied     the latest apply that succeeded; an attempt that failed leaves it in force
      * @param lastAttempt the latest apply, whatever became of it
+     * @param drift       objects changed or deleted since the set applied them, as last checked; null before the first check
      */
-    public record Status(int objects, Applied applied, Attempt lastAttempt) {
+    public record Status(int objects, Applied applied, Attempt lastAttempt, Drift drift) {
+        public Status(int objects, Applied applied, Attempt lastAttempt) {
+            this(objects, applied, lastAttempt, null);
+        }
+
         public Status withLastAttempt(Attempt attempt) {
-            return new Status(objects, applied, attempt);
+            return new Status(objects, applied, attempt, drift);
+        }
+
+        public Status withDrift(Drift newDrift) {
+            return new Status(objects, applied, lastAttempt, newDrift);
         }
     }
 

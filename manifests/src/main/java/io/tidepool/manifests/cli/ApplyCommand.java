@@ -27,19 +27,11 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    SetOptions sets;
+
     @Option(names = "--dry-run", description = "Validate and show what would happen, change nothing")
     boolean dryRun;
-
-    @Option(names = "--set", paramLabel = "NAME",
-            description = "The apply set these manifests make up (default: the name of the first PATH, e.g. quickstart)")
-    String set;
-
-    @Option(names = "--prune", description = "Delete the objects an earlier apply of this set created that the manifests "
-            + "no longer declare; an object annotated tidepool.io/prune: disabled is kept")
-    boolean prune;
-
-    @Option(names = "--allow-empty", description = "With --prune: allow deleting every object of the set")
-    boolean allowEmpty;
 
     @Option(names = "--expect-revision", paramLabel = "N",
             description = "Refuse if any object of the set changed since store revision N (as diff printed it)")
@@ -55,14 +47,11 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ApiClient api = client.connect();
-        ApplySetChoice choice = ApplySetChoice.of(set, manifests.paths);
-        if (prune && choice.name() == null) {
-            throw new CliException(ExitCode.INVALID, "--prune needs the apply set's name when the manifests come from stdin: pass --set NAME");
-        }
+        ApplySetChoice choice = sets.choose(manifests.paths);
         if (choice.name() != null) {
             choice.checkOwnership(api);
         }
-        ApplyOptions options = new ApplyOptions(dryRun, choice.name(), prune, allowEmpty, expectRevision, choice.source());
+        ApplyOptions options = sets.options(choice, dryRun, expectRevision);
         ApplyResponse response = new ManifestUpload().send(api, manifests.paths, System.in, options, spec.commandLine().getErr());
         if (output.format != OutputFormat.table) {
             out.print(ResponseOutput.render(response, output.format));

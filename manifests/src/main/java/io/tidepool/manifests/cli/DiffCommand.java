@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "diff", description = {
@@ -26,14 +25,8 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--set", paramLabel = "NAME", description = "The apply set (default: the name of the first PATH)")
-    String set;
-
-    @Option(names = "--prune", description = "Also show what apply --prune would delete")
-    boolean prune;
-
-    @Option(names = "--allow-empty", description = "With --prune: as apply --prune --allow-empty")
-    boolean allowEmpty;
+    @Mixin
+    SetOptions sets;
 
     @Spec
     CommandSpec spec;
@@ -42,11 +35,8 @@ public final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ApiClient api = client.connect();
-        ApplySetChoice choice = ApplySetChoice.of(set, manifests.paths);
-        if (prune && choice.name() == null) {
-            throw new CliException(ExitCode.INVALID, "--prune needs the apply set's name when the manifests come from stdin: pass --set NAME");
-        }
-        ApplyOptions options = new ApplyOptions(true, choice.name(), prune, allowEmpty, null, choice.source());
+        ApplySetChoice choice = sets.choose(manifests.paths);
+        ApplyOptions options = sets.options(choice, true, null);
         ApplyResponse response = new ManifestUpload().send(api, manifests.paths, System.in, options, spec.commandLine().getErr());
         boolean different = response.results().stream().anyMatch(r -> !r.action().equals("unchanged") && !r.action().equals("kept"));
         if (output.format != OutputFormat.table) {

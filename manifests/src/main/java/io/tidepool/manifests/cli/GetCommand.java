@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,9 +33,8 @@ public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, yaml, json or name (default: ${DEFAULT-VALUE})")
-    OutputFormat output;
+    @Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -49,18 +47,27 @@ public final class GetCommand implements Callable<Integer> {
                 : List.of(api.get(kind, name).orElseThrow(() ->
                         new CliException(ExitCode.NOT_FOUND, kind.displayName() + "/" + name + " not found")));
         PrintWriter out = spec.commandLine().getOut();
-        out.print(render(kind, resources, name == null));
+        out.print(render(kind, resources, name == null, api));
         out.flush();
         return ExitCode.OK;
     }
 
-    private String render(Kind kind, List<Resource> resources, boolean asList) {
-        return switch (output) {
-            case table -> ResourceTable.render(kind, resources);
+    private String render(Kind kind, List<Resource> resources, boolean asList, ApiClient api) {
+        return switch (output.format) {
+            case table -> kind == Kind.APPLY_SET ? ResourceTable.renderApplySets(resources, set -> driftOf(api, set))
+                    : ResourceTable.render(kind, resources);
             case yaml -> resources.isEmpty() ? "" : new ManifestCodec().toYaml(resources);
             case json -> json(resources, asList);
             case name -> resources.stream().map(r -> r.ref() + "\n").reduce("", String::concat);
         };
+    }
+
+    /** {@code 0}, {@code 2 (Endpoint/shop changed, ...)}: what differs from what the set applied. */
+    private static String driftOf(ApiClient api, String set) {
+        return api.drift(set).map(report -> report.drifted().isEmpty() ? "0"
+                : report.drifted().size() + " (" + report.drifted().stream().limit(3)
+                        .map(d -> d.ref() + " " + d.reason()).reduce((a, b) -> a + ", " + b).orElse("")
+                        + (report.drifted().size() > 3 ? ", ..." : "") + ")").orElse("-");
     }
 
     private static String json(List<Resource> resources, boolean asList) {

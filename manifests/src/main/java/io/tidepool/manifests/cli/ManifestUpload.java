@@ -15,23 +15,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends manifest files to the server's apply endpoint. The files are parsed here first, so that a
- * malformed file is reported with its line even when no server is running; the server parses and
- * validates again, against what it stores, and decides (and for a named set, records a failed
- * attempt, so it is sent invalid files too).
+ * Sends manifest files to the server. The files are parsed here first, so that a malformed file
+ * is reported with its line even when no server is running; the server parses and validates
+ * again, against what it stores, and decides (and for a named set, records a failed attempt, so
+ * it is sent invalid files too).
  */
 final class ManifestUpload {
     private final ManifestCodec codec = new ManifestCodec();
 
-    ApplyResponse send(ApiClient client, List<String> paths, InputStream stdin, ApplyOptions options, PrintWriter err) {
+    /** The files, and what is wrong with them as far as parsing alone can tell. */
+    record Read(List<ManifestFile> files, List<ManifestError> errors) {
+    }
+
+    Read read(List<String> paths, InputStream stdin) {
         List<ManifestFile> files = new ManifestFiles(ManifestLimits.DEFAULTS.maxFileBytes()).read(paths, stdin);
         List<ManifestError> errors = new ArrayList<>();
         for (ManifestFile file : files) {
             errors.addAll(codec.decode(file.source(), file.text()).errors());
         }
-        // A named set records a failed attempt too (the server parses again and keeps the errors with the set).
+        return new Read(files, errors);
+    }
+
+    ApplyResponse send(ApiClient client, List<String> paths, InputStream stdin, ApplyOptions options, PrintWriter err) {
+        Read read = read(paths, stdin);
+        List<ManifestError> errors = new ArrayList<>(read.errors());
         if (errors.isEmpty() || (options.set() != null && !options.dryRun())) {
-            ApplyResponse response = client.apply(new ApplyRequest(files, options));
+            ApplyResponse response = client.apply(new ApplyRequest(read.files(), options));
             if (errors.isEmpty()) {
                 errors.addAll(response.errors());
             }
@@ -39,8 +48,13 @@ final class ManifestUpload {
                 return response;
             }
         }
+        throw invalid(errors, err);
+    }
+
+    /** Prints each error on its line and ends the verb: nothing was applied. */
+    static CliException invalid(List<ManifestError> errors, PrintWriter err) {
         errors.forEach(e -> err.println("error: " + e.format()));
-        throw new CliException(ExitCode.INVALID, errors.size() + (errors.size() == 1 ? " error" : " errors")
+        return new CliException(ExitCode.INVALID, errors.size() + (errors.size() == 1 ? " error" : " errors")
                 + " in the manifests; nothing was applied");
     }
 }

@@ -30,6 +30,20 @@ final class ResourceTable {
         return layout(rows);
     }
 
+    /** Apply sets with a last column from {@code drift}, which the server computes per set. */
+    static String renderApplySets(List<Resource> sets, java.util.function.Function<String, String> drift) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(header(Kind.APPLY_SET));
+        header.add("DRIFT");
+        rows.add(header);
+        for (Resource set : sets) {
+            List<String> row = new ArrayList<>(row(set));
+            row.add(drift.apply(set.name()));
+            rows.add(row);
+        }
+        return layout(rows);
+    }
+
     private static List<String> header(Kind kind) {
         return switch (kind) {
             case CELL -> List.of("NAME", "HOST-SHAPE", "BUFFER", "WATERMARK", "HOSTS", "CAPACITY", "ALLOCATED", "SPARE");
@@ -82,7 +96,7 @@ final class ResourceTable {
 
     private static List<String> applySetRow(ApplySet set) {
         ApplySet.Source source = set.spec() == null ? null : set.spec().source();
-        String from = source == null || source.repo() == null ? NONE
+        String from = source == null ? NONE : source.repo() == null ? text(source.path())
                 : source.repo() + (source.branch() == null ? "" : "@" + source.branch())
                         + (source.path() == null ? "" : ":" + source.path());
         ApplySet.Status s = set.status();

@@ -10,6 +10,8 @@ import io.tidepool.api.resource.Resource;
 import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.manifests.apply.DriftReport;
+import io.tidepool.manifests.apply.FailedAttempt;
+import io.tidepool.manifests.apply.PlanResponse;
 import io.tidepool.manifests.apply.Progress;
 import io.tidepool.manifests.describe.Description;
 import java.io.IOException;
@@ -55,6 +57,15 @@ public final class ApiClient {
         throw failure(response);
     }
 
+    /** What an apply would change and what the fleet would do about it; validation errors come back in the answer. */
+    public PlanResponse plan(ApplyRequest request) {
+        HttpResponse<byte[]> response = send(post("api/v1/plan", request));
+        if (response.statusCode() == 200 || response.statusCode() == 422) {
+            return read(response, PlanResponse.class);
+        }
+        throw failure(response);
+    }
+
     /** How far the fleet has come with these endpoints ({@code apply --wait}). */
     public Progress progress(Progress.Request request) {
         HttpResponse<byte[]> response = send(post("api/v1/progress", request));
@@ -74,6 +85,14 @@ public final class ApiClient {
             throw failure(response);
         }
         return Optional.of(read(response, DriftReport.class));
+    }
+
+    /** Records in an apply set's status a sync attempt that never reached an apply (a failed fetch). */
+    public void recordAttempt(String set, FailedAttempt attempt) {
+        HttpResponse<byte[]> response = send(post(objectPath(Kind.APPLY_SET, set) + "/attempts", attempt));
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
     }
 
     /** Every object of a kind, following pages until the last. */

@@ -47,14 +47,16 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Settings settings) {
         ResourceRegistry registry = new ResourceRegistry(settings.store());
         ManifestCodec codec = new ManifestCodec();
-        ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec);
+        ResourceRoutes resources = new ResourceRoutes(registry, settings.applier(), codec, settings.metrics()::recordApplied);
         DescribeRoute describe = new DescribeRoute(registry, settings.leaderLoop(), settings.nodeId());
         TimelineRoute timeline = new TimelineRoute(registry, settings.leaderLoop(), settings.nodeId());
         ResumeRoute resume = new ResumeRoute(registry, Clock.systemUTC());
         AgentRoutes agents = new AgentRoutes(registry, settings.leaderLoop(), settings.nodeId(), Clock.systemUTC());
         TokenRoute tokens = new TokenRoute(settings.tokens());
         DriftRoute drift = new DriftRoute(registry);
+        AttemptRoute attempts = new AttemptRoute(settings.applier().applySets());
         ProgressRoute progress = new ProgressRoute(registry, Clock.systemUTC());
+        PlanRoute plan = new PlanRoute(registry, settings.applier(), codec, Clock.systemUTC());
         WatchStream watches = new WatchStream(registry);
         BearerAuth auth = new BearerAuth(settings.tokens());
         ServerMetrics metrics = settings.metrics();
@@ -80,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.post("/api/v1/apply", resources::apply);
             config.routes.post("/api/v1/progress", progress::handle);
+            config.routes.post("/api/v1/plan", plan::handle);
             config.routes.post("/api/v1/tokens", tokens::create);
             config.routes.post("/api/v1/console-links", ctx -> JsonBody.write(ctx, 201, console.newLoginLink()));
             console.routes(config.routes);
@@ -91,6 +94,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/{kind}/{name}/describe", describe::handle);
             config.routes.get("/api/v1/endpoints/{name}/timeline", timeline::handle);
             config.routes.get("/api/v1/applysets/{name}/drift", drift::handle);
+            config.routes.post("/api/v1/applysets/{name}/attempts", attempts::record);
             config.routes.post("/api/v1/endpoints/{name}/resume", resume::handle);
             config.routes.post("/api/v1/hosts/{name}/register", agents::register, AgentAccess.HOST_IN_PATH);
             config.routes.post("/api/v1/hosts/{name}/heartbeat", agents::heartbeat, AgentAccess.HOST_IN_PATH);

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** List, get, put and delete of one kind, and the apply of a whole manifest set. */
 final class ResourceRoutes {
@@ -30,12 +31,15 @@ final class ResourceRoutes {
     private final ManifestApplier applier;
     private final ManifestCodec codec;
     private final ReferenceGuard references;
+    private final Consumer<String> applied;
 
-    ResourceRoutes(ResourceRegistry registry, ManifestApplier applier, ManifestCodec codec) {
+    /** @param applied told what an apply did to each object (created, configured, ...), for metrics */
+    ResourceRoutes(ResourceRegistry registry, ManifestApplier applier, ManifestCodec codec, Consumer<String> applied) {
         this.registry = registry;
         this.applier = applier;
         this.codec = codec;
         this.references = new ReferenceGuard(registry);
+        this.applied = applied;
     }
 
     /** A page of the kind; with {@code ?host=NAME} (computes only) just that host's, so a page may hold fewer than the limit. */
@@ -118,6 +122,9 @@ final class ResourceRoutes {
             throw ApiError.badRequest(e.getMessage());
         }
         ApplyResponse response = applier.apply(request.files(), options);
+        if (!response.dryRun()) {
+            response.results().forEach(result -> applied.accept(result.action()));
+        }
         JsonBody.write(ctx, response.errors().isEmpty() ? 200 : 422, response);
     }
 

@@ -50,6 +50,29 @@ public final class ApplySetDrift {
         return Optional.of(new DriftReport(set, revision, members.size(), drifted));
     }
 
+    /**
+     * How many objects of each set drifted, for every set at once: one read of all inventories and
+     * one of each kind's markers, so counting every set costs what the fleet's markers cost once,
+     * not once per set. A set whose inventory is empty has no entry.
+     */
+    public static Map<String, Integer> driftedBySet(ResourceRegistry registry) {
+        Map<String, List<Member>> bySet = Inventory.readAll(registry.store());
+        Map<Kind, Map<String, Member>> byKind = new HashMap<>();
+        bySet.values().forEach(members -> members.forEach(m ->
+                byKind.computeIfAbsent(m.ref().kind(), k -> new HashMap<>()).putIfAbsent(m.ref().name(), m)));
+        Map<Kind, Map<String, String>> current = new HashMap<>();
+        byKind.forEach((kind, members) -> current.put(kind, currentHashes(registry, kind, members.values())));
+        Map<String, Integer> drifted = new HashMap<>();
+        bySet.forEach((set, members) -> drifted.put(set, (int) members.stream()
+                .filter(m -> !m.hash().equals(current.get(m.ref().kind()).get(m.ref().name()))).count()));
+        return drifted;
+    }
+
+    /** The key prefixes whose changes can change any set's drift: a watch on them says when to count again. */
+    public static List<String> inputs() {
+        return List.of(Inventory.ROOT, DeclaredMarkers.PREFIX);
+    }
+
     private static Map<String, String> currentHashes(ResourceRegistry registry, Kind kind, Collection<Member> members) {
         Map<String, String> hashes = new HashMap<>();
         if (members.size() > RANGE_ABOVE) {

@@ -56,7 +56,23 @@ public final class ApplySetRecords {
             return before;
         }
         ObjectMeta meta = before != null ? before.metadata() : ObjectMeta.named(set).withCreationTimestamp(now);
-        return new ApplySet(meta, spec, new ApplySet.Status(objects, applied, new Attempt(now, commit, outcome, message, List.of())));
+        // Every member is now as the set declares it: no drift, until someone changes one.
+        ApplySet.Drift drift = wrote || old == null ? ApplySet.Drift.none(now) : old.drift();
+        return new ApplySet(meta, spec, new ApplySet.Status(objects, applied,
+                new Attempt(now, commit, outcome, message, List.of()), drift));
+    }
+
+    /**
+     * Records the set's drift as just checked, unless the record already says the same: a set that
+     * stays in sync costs no write per check. False when the set changed meanwhile (check again).
+     */
+    public boolean recordDrift(ApplySet stored, ApplySet.Drift drift) {
+        ApplySet.Status old = stored.status();
+        if (old != null && drift.sameAs(old.drift())) {
+            return true;
+        }
+        ApplySet.Status status = old == null ? new ApplySet.Status(0, null, null, drift) : old.withDrift(drift);
+        return registry.store().txn(new ResourceTxn().update(stored, stored.withStatus(status)).toTxn()).succeeded();
     }
 
     /**

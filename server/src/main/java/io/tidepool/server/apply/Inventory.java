@@ -19,7 +19,7 @@ import java.util.Objects;
  * value limit and an apply rewrites only the members it changed.
  */
 final class Inventory {
-    private static final String ROOT = "/tidepool/inventory/";
+    static final String ROOT = "/tidepool/inventory/";
 
     /** @param hash the declared hash of the object as the set last applied it */
     record Member(ResourceKeys.Ref ref, String hash) {
@@ -41,14 +41,30 @@ final class Inventory {
         String prefix = prefix(set);
         Map<String, Member> members = new LinkedHashMap<>();
         for (KeyValue kv : store.range(prefix).items()) {
-            String rest = kv.key().substring(prefix.length());
-            int slash = rest.indexOf('/');
-            Kind kind = Kind.ofAnyName(rest.substring(0, slash)).orElseThrow(
-                    () -> new IllegalStateException("inventory key of an unknown kind: " + kv.key()));
-            ResourceKeys.Ref ref = new ResourceKeys.Ref(kind, rest.substring(slash + 1));
-            members.put(ref.toString(), new Member(ref, new String(kv.value(), StandardCharsets.UTF_8)));
+            Member member = member(kv, kv.key().substring(prefix.length()));
+            members.put(member.ref().toString(), member);
         }
         return members;
+    }
+
+    /** Every set's members, by set, in one read of all inventories. */
+    static Map<String, List<Member>> readAll(Store store) {
+        Map<String, List<Member>> bySet = new LinkedHashMap<>();
+        for (KeyValue kv : store.range(ROOT).items()) {
+            String rest = kv.key().substring(ROOT.length());
+            int slash = rest.indexOf('/');
+            bySet.computeIfAbsent(rest.substring(0, slash), set -> new ArrayList<>())
+                    .add(member(kv, rest.substring(slash + 1)));
+        }
+        return bySet;
+    }
+
+    /** @param rest the key after the set's prefix: {@code plural/name} */
+    private static Member member(KeyValue kv, String rest) {
+        int slash = rest.indexOf('/');
+        Kind kind = Kind.ofAnyName(rest.substring(0, slash)).orElseThrow(
+                () -> new IllegalStateException("inventory key of an unknown kind: " + kv.key()));
+        return new Member(new ResourceKeys.Ref(kind, rest.substring(slash + 1)), new String(kv.value(), StandardCharsets.UTF_8));
     }
 
     /** The writes that turn inventory {@code before} into {@code after}: only members added, changed or gone. */

@@ -2,13 +2,16 @@ package io.tidepool.server.cli;
 
 import io.tidepool.server.ControlPlane;
 import io.tidepool.server.auth.AdminToken;
+import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.ratis.Peer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,18 +41,23 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Address the API listens on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
     String bind;
 
+    @Mixin
+    SyncOptions sync;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         List<Peer> group = group();
-        ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port));
+        Optional<SyncSettings> syncSettings = sync.settings(spec.commandLine());
+        ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port).withSync(syncSettings));
         PrintWriter out = spec.commandLine().getOut();
         Foreground.runUntilStopped(plane::close, () -> {
             out.println("Tidepool node " + nodeId + " is serving http://" + bind + ":" + plane.httpPort()
                     + " (Raft " + raftAddress + ", group of " + group.size() + ")");
             out.println("Its admin token is in " + dataDir.resolve(AdminToken.FILE_NAME) + "; it works on every node.");
+            syncSettings.ifPresent(s -> out.println("While it leads, it syncs " + s.describe() + "."));
             out.flush();
         });
         return 0;

@@ -13,6 +13,7 @@ import io.tidepool.server.ControlPlane;
 import io.tidepool.server.hosts.LocalHosts;
 import io.tidepool.server.hosts.LocalMachine;
 import io.tidepool.server.hosts.SimulatedTenants;
+import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,6 +75,9 @@ public final class UpCommand implements Callable<Integer> {
                     + "under up's own cgroup on v1 and under the root on v2 (default: ${DEFAULT-VALUE})")
     String cgroupParent;
 
+    @Mixin
+    SyncOptions sync;
+
     @Spec
     CommandSpec spec;
 
@@ -86,8 +91,9 @@ public final class UpCommand implements Callable<Integer> {
         Function<String, ComputeDriver> processDrivers = choice.driver() == Driver.process ? processDrivers(machine) : null;
         PrintWriter out = spec.commandLine().getOut();
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
+        Optional<SyncSettings> syncSettings = sync.settings(spec.commandLine());
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(
-                NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port));
+                NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port).withSync(syncSettings));
         PsqlLines psqlLines = null;
         LocalHosts localHosts;
         boolean created;
@@ -122,7 +128,7 @@ public final class UpCommand implements Callable<Integer> {
             localHosts.close();
             plane.close();
         }, () -> {
-            announce(plane, localHosts, machine, choice, cellText, out);
+            announce(plane, localHosts, machine, choice, cellText, syncSettings, out);
             lines.start();
         });
         return 0;
@@ -137,7 +143,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void announce(ControlPlane plane, LocalHosts localHosts, LocalMachine machine, DriverChoice choice,
-                          String cellText, PrintWriter out) {
+                          String cellText, Optional<SyncSettings> syncSettings, PrintWriter out) {
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
         try {
@@ -166,6 +172,7 @@ public final class UpCommand implements Callable<Integer> {
             out.println("  driver:    " + choice.label() + ": " + computes);
         }
         out.println("  config:    " + configPath + " (server URL and admin token for the CLI)");
+        syncSettings.ifPresent(settings -> out.println("  sync:      " + settings.describe()));
         out.println();
         out.println("Try:  ./tidepool apply -f examples/quickstart    (or examples/sim: twenty endpoints)");
         out.println("      ./tidepool get endpoints");

@@ -93,9 +93,7 @@ public final class Console implements AutoCloseable {
         routes.get("/console/api/moves", ctx -> view(ctx, () -> rendered(MovesView.of(index, leaderLoop.get(), notLeading()),
                 c -> c.kind() == Kind.MIGRATION || c.moving())));
         routes.get("/console/api/events", this::events);
-        // Drift follows what manifests own of any object, never its status.
-        routes.get("/console/api/sync", ctx -> view(ctx, () -> rendered(SyncView.of(index, registry),
-                c -> c.kind() == Kind.APPLY_SET || c.declared())));
+        routes.get("/console/api/sync", ctx -> view(ctx, () -> rendered(SyncView.of(index), c -> c.kind() == Kind.APPLY_SET)));
     }
 
     private void hosts(Context ctx) {

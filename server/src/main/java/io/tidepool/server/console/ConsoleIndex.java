@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,12 +53,11 @@ public final class ConsoleIndex implements AutoCloseable {
     /**
      * One object that changed, with what it belongs to, so a view can tell whether it cares.
      *
-     * @param moving   a migration, or a compute that is a replacement or a fenced primary
-     * @param declared what manifests own of it changed (labels, annotations, spec), or it came or went
+     * @param moving a migration, or a compute that is a replacement or a fenced primary
      */
-    public record Change(Kind kind, String name, String endpoint, String host, boolean moving, boolean declared) {
+    public record Change(Kind kind, String name, String endpoint, String host, boolean moving) {
         Change(Kind kind, String name, String endpoint, String host) {
-            this(kind, name, endpoint, host, kind == Kind.MIGRATION, false);
+            this(kind, name, endpoint, host, kind == Kind.MIGRATION);
         }
     }
 
@@ -70,8 +68,6 @@ public final class ConsoleIndex implements AutoCloseable {
     private final ComputeRows computes = new ComputeRows();
     private final Map<String, Migration> migrations = new ConcurrentSkipListMap<>();
     private final Map<String, ApplySet> applySets = new ConcurrentSkipListMap<>();
-    /** A hash of what manifests own of each endpoint, to tell a declared change from a status write. */
-    private final Map<String, Integer> endpointDeclared = new ConcurrentHashMap<>();
     private final Map<String, EventRow> eventsByName = new ConcurrentHashMap<>();
     private final NavigableSet<EventRow> events = new ConcurrentSkipListSet<>(EventRow::newestFirst);
     private final Map<String, String> canonicalNames = new ConcurrentHashMap<>();
@@ -220,20 +216,18 @@ public final class ConsoleIndex implements AutoCloseable {
     private Change put(Resource resource) {
         String name = resource.name();
         if (resource instanceof Cell cell) {
-            Cell before = cells.put(name, cell);
-            return new Change(Kind.CELL, name, null, null, false, before == null || declaredChanged(before, cell));
+            cells.put(name, cell);
+            return new Change(Kind.CELL, name, null, null);
         } else if (resource instanceof Host host) {
-            Host before = hosts.put(name, host);
-            return new Change(Kind.HOST, name, null, name, false, before == null || declaredChanged(before, host));
+            hosts.put(name, host);
+            return new Change(Kind.HOST, name, null, name);
         } else if (resource instanceof Endpoint endpoint) {
             endpoints.put(name, EndpointRow.of(endpoint, this::canonical));
-            Integer before = endpointDeclared.put(name, Objects.hash(endpoint.metadata().declaredOnly(), endpoint.spec()));
-            return new Change(Kind.ENDPOINT, name, name, endpoint.status() == null ? null : endpoint.status().host(), false,
-                    !Objects.equals(before, endpointDeclared.get(name)));
+            return new Change(Kind.ENDPOINT, name, name, endpoint.status() == null ? null : endpoint.status().host());
         } else if (resource instanceof Compute compute) {
             ComputeRow row = ComputeRow.of(compute, this::canonical);
             computes.put(row);
-            return new Change(Kind.COMPUTE, name, row.endpoint(), row.host(), row.moving(), false);
+            return new Change(Kind.COMPUTE, name, row.endpoint(), row.host(), row.moving());
         } else if (resource instanceof Migration migration) {
             migrations.put(name, migration);
             return new Change(Kind.MIGRATION, name, migration.spec().endpoint(), migration.spec().sourceHost());
@@ -255,15 +249,12 @@ public final class ConsoleIndex implements AutoCloseable {
         switch (kind) {
             case CELL -> cells.remove(name);
             case HOST -> hosts.remove(name);
-            case ENDPOINT -> {
-                endpoints.remove(name);
-                endpointDeclared.remove(name);
-            }
+            case ENDPOINT -> endpoints.remove(name);
             case APPLY_SET -> applySets.remove(name);
             case COMPUTE -> {
                 ComputeRow row = computes.remove(name);
                 return new Change(kind, name, row == null ? null : row.endpoint(), row == null ? null : row.host(),
-                        row != null && row.moving(), false);
+                        row != null && row.moving());
             }
             case MIGRATION -> {
                 Migration m = migrations.remove(name);
@@ -278,14 +269,7 @@ public final class ConsoleIndex implements AutoCloseable {
             default -> {
             }
         }
-        return new Change(kind, name, kind == Kind.ENDPOINT ? name : null, kind == Kind.HOST ? name : null, false,
-                kind.declarable());
-    }
-
-    private static boolean declaredChanged(Resource before, Resource after) {
-        return !before.metadata().declaredOnly().equals(after.metadata().declaredOnly())
-                || !before.withoutStatus().withMetadata(before.metadata().declaredOnly())
-                        .equals(after.withoutStatus().withMetadata(after.metadata().declaredOnly()));
+        return new Change(kind, name, kind == Kind.ENDPOINT ? name : null, kind == Kind.HOST ? name : null);
     }
 
     private Collection<String> namesOf(Kind kind) {

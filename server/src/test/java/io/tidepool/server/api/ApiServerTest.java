@@ -241,7 +241,8 @@ class ApiServerTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("tidepool_store_revision " + store.currentRevision() + ".0")
                 .contains("tidepool_store_leader 1.0")
-                .contains("tidepool_http_requests_total{method=\"POST\",route=\"/api/v1/apply\",status=\"200\"}");
+                .contains("tidepool_http_requests_total{method=\"POST\",route=\"/api/v1/apply\",status=\"200\"}")
+                .contains("tidepool_apply_objects_total{action=\"created\"} 1.0");
     }
 
     private JsonNode apply(boolean dryRun, String... documents) throws Exception {

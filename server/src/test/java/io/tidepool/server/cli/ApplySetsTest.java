@@ -144,6 +144,9 @@ class ApplySetsTest {
         assertThat(drift.at("/objects").asInt()).isEqualTo(2);
         assertThat(drift.at("/drifted").toString()).contains("\"name\":\"shop\",\"reason\":\"changed\"",
                 "\"name\":\"cart\",\"reason\":\"deleted\"");
+        Cli.Run sets = cli.run("get", "applysets");
+        assertThat(sets.out()).containsPattern("shopfront +2 +" + Pattern.quote(shopfront.toString()))
+                .contains("Applied", "2 (Endpoint/cart deleted, Endpoint/shop changed)");
 
         assertThat(cli.run("apply", "-f", shopfront.toString()).exitCode()).isZero();
         assertThat(fleet.getJson("/api/v1/applysets/shopfront/drift").at("/drifted").isEmpty())

@@ -3,6 +3,7 @@ package io.tidepool.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidepool.api.codec.ManifestCodec;
+import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
@@ -61,24 +62,22 @@ class ConsoleIndexTest {
     }
 
     @Test
-    void tellsADeclaredChangeFromAStatusWrite() {
+    void tellsWhichEndpointAndHostAChangeIsAbout() {
         apply(CELL, ENDPOINT.formatted("shop", "1"));
         index = new ConsoleIndex(registry).start();
         Await.until(WAIT, "the first list", () -> index.synced());
         List<ConsoleIndex.Change> heard = new CopyOnWriteArrayList<>();
         index.addListener(heard::addAll);
 
-        apply(ENDPOINT.formatted("shop", "2"));
-        Await.until(WAIT, "the spec change", () -> heard.stream().anyMatch(c -> c.kind() == Kind.ENDPOINT));
-        assertThat(heard).filteredOn(c -> c.kind() == Kind.ENDPOINT).allMatch(ConsoleIndex.Change::declared);
+        Endpoint shop = registry.get(Endpoint.class, Kind.ENDPOINT, "shop").orElseThrow();
+        store.put("/tidepool/v1/endpoints/shop", ResourceRegistry.putOp(shop.withStatus(new Endpoint.Status(
+                Endpoint.Phase.Running, "h1", null, null, null, null, null, null, null))).value());
 
-        heard.clear();
-        var shop = registry.get(io.tidepool.api.resource.Endpoint.class, Kind.ENDPOINT, "shop").orElseThrow();
-        store.put("/tidepool/v1/endpoints/shop", ResourceRegistry.putOp(shop.withStatus(new io.tidepool.api.resource.Endpoint.Status(
-                io.tidepool.api.resource.Endpoint.Phase.Running, "h1", null, null, null, null, null, null, null))).value());
         Await.until(WAIT, "the status write", () -> heard.stream().anyMatch(c -> c.kind() == Kind.ENDPOINT));
-        assertThat(heard).filteredOn(c -> c.kind() == Kind.ENDPOINT).noneMatch(ConsoleIndex.Change::declared);
-        Await.until(WAIT, "the row's phase", () -> index.endpoints().get("shop").phase() == io.tidepool.api.resource.Endpoint.Phase.Running);
+        assertThat(heard).filteredOn(c -> c.kind() == Kind.ENDPOINT)
+                .containsExactly(new ConsoleIndex.Change(Kind.ENDPOINT, "shop", "shop", "h1", false));
+        assertThat(index.endpoints().get("shop").phase()).isEqualTo(Endpoint.Phase.Running);
+        assertThat(index.endpoints().get("shop").host()).isEqualTo("h1");
     }
 
     private void apply(String... documents) {
