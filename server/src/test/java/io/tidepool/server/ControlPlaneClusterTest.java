@@ -59,7 +59,7 @@ class ControlPlaneClusterTest {
     }
 
     @Test
-    void writesThroughAFollowerAreReadOnEveryNodeWithAnyNodesToken() throws Exception {
+    void writesThroughAFollowerAreReadOnEveryNodeWithAnyNodesTokenOrAConsoleSessionMadeOnAnother() throws Exception {
         startCluster(3);
         ControlPlane follower = nodes.stream().filter(n -> !n.store().leadership().isLeader()).findFirst().orElseThrow();
 
@@ -76,6 +76,37 @@ class ControlPlaneClusterTest {
         String leaderId = nodes.stream().filter(n -> n.store().leadership().isLeader()).findFirst().orElseThrow()
                 .store().leadership().leaderId().orElseThrow();
         assertThat(get(follower, follower.adminToken(), "/healthz").headers().firstValue("X-Tidepool-Leader")).contains(leaderId);
+
+        // A console link made on one node logs in on another, and the session reads the console on every node.
+        ControlPlane other = nodes.stream().filter(n -> n != follower).findFirst().orElseThrow();
+        HttpResponse<String> login = sessionGet(other, null, follower.newConsoleLoginPath());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String session = cookie.substring(0, cookie.indexOf(';'));
+        for (ControlPlane reader : nodes) {
+            Await.until(Duration.ofSeconds(30), "shop in the console of " + uri(reader, ""),
+                    () -> sessionGet(reader, session, "/console/api/endpoints/shop").statusCode() == 200);
+        }
+        assertThat(json.readTree(sessionGet(follower, session, "/console/api/endpoints/shop").body()).get("note").asText())
+                .as("a follower's console says where the chart is").contains("open the console on " + leaderId);
+        assertThat(json.readTree(get(follower, follower.adminToken(), "/api/v1/endpoints/shop/timeline").body()).get("note").asText())
+                .endsWith("ask " + leaderId);
+    }
+
+    /** A GET as a browser sends it: with the session cookie, if any, and no token. */
+    private HttpResponse<String> sessionGet(ControlPlane node, String cookie, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(node, path)).timeout(Duration.ofSeconds(30)).GET();
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

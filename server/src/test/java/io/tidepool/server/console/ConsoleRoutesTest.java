@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.manifests.source.ManifestFile;
 import io.tidepool.registry.ResourceRegistry;
+import io.tidepool.server.Cli;
 import io.tidepool.server.api.ApiServer;
 import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.server.auth.TokenOwner;
@@ -140,6 +141,17 @@ class ConsoleRoutesTest {
         String agent = tokens.issue(TokenOwner.host("db-1"));
         assertThat(send(request("/api/v1/console-links").header("Authorization", "Bearer " + agent)
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void consoleLinkPrintsALinkThatLogsIn() {
+        Cli.Run run = new Cli("http://127.0.0.1:" + server.port(), ADMIN).run("console-link");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String link = run.out().trim();
+        assertThat(link).startsWith("http://127.0.0.1:" + server.port() + "/console/login?code=tp_");
+        assertThat(run.err()).contains("works once, until");
+        assertThat(get(link.substring(link.indexOf("/console/")), null).headers().firstValue("Set-Cookie")).isPresent();
     }
 
     @Test
