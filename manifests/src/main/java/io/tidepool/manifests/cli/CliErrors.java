@@ -28,7 +28,7 @@ public final class CliErrors implements IExecutionExceptionHandler {
                 return ExitCode.UNAVAILABLE;
             }
             return switch (api.status()) {
-                case 400, 422 -> ExitCode.INVALID;
+                case 400, 413, 422 -> ExitCode.INVALID;
                 case 404 -> ExitCode.NOT_FOUND;
                 default -> ExitCode.FAILED;
             };

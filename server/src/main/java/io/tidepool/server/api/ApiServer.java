@@ -14,6 +14,7 @@ import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.console.Console;
 import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.store.LimitExceededException;
 import io.tidepool.store.Store;
 import io.tidepool.store.StoreException;
 import java.io.ByteArrayOutputStream;
@@ -105,6 +106,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ApiError.class, (e, ctx) -> JsonBody.error(ctx, e.status(), e.getMessage()));
             config.routes.exception(ApplyConflictException.class, (e, ctx) -> JsonBody.error(ctx, 409, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> JsonBody.error(ctx, e.getStatus(), e.getMessage()));
+            // Before StoreException, its parent: a request too big for one transaction is the caller's to split, not an outage.
+            config.routes.exception(LimitExceededException.class, (e, ctx) -> JsonBody.error(ctx, 413,
+                    "too large to write in one transaction: " + e.getMessage() + "; split the manifests into several apply sets"));
             config.routes.exception(StoreException.class, (e, ctx) -> {
                 log.warn("store unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 JsonBody.error(ctx, 503, "the store is unavailable: " + e.getMessage());

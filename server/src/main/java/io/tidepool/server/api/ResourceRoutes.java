@@ -11,10 +11,9 @@ import io.tidepool.manifests.apply.ApplyRequest;
 import io.tidepool.manifests.apply.ApplyResponse;
 import io.tidepool.registry.ResourceKeys;
 import io.tidepool.registry.ResourceRegistry;
-import io.tidepool.server.apply.DeclaredMarkers;
+import io.tidepool.server.apply.Deletion;
 import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.store.Compare;
-import io.tidepool.store.Op;
 import io.tidepool.store.Txn;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -103,10 +102,9 @@ final class ResourceRoutes {
                 .orElseThrow(() -> ApiError.notFound(kind.displayName() + "/" + name + " not found"));
         references.checkUnreferenced(live);
         String key = ResourceKeys.key(kind, name);
-        List<Op> ops = kind.declarable() ? List.of(new Op.Delete(key), DeclaredMarkers.deleted(kind, name))
-                : List.of(new Op.Delete(key));
         boolean deleted = registry.store().txn(Txn.of(
-                List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())), ops)).succeeded();
+                List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())), Deletion.ops(registry.store(), live)))
+                .succeeded();
         if (!deleted) {
             throw ApiError.conflict(live.ref() + " changed while it was being deleted; try again");
         }

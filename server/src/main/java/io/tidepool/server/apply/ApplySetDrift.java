@@ -9,10 +9,13 @@ import io.tidepool.store.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,60 +36,62 @@ public final class ApplySetDrift {
         if (registry.get(Kind.APPLY_SET, set).isEmpty()) {
             return Optional.empty();
         }
-        Map<String, Member> members = Inventory.read(registry.store(), set);
-        List<DriftReport.Drifted> drifted = new ArrayList<>();
-        Map<Kind, List<Member>> byKind = members.values().stream().collect(Collectors.groupingBy(m -> m.ref().kind()));
-        byKind.forEach((kind, ofKind) -> {
-            Map<String, String> current = currentHashes(registry, kind, ofKind);
-            for (Member member : ofKind) {
-                String now = current.get(member.ref().name());
-                if (!member.hash().equals(now)) {
-                    drifted.add(new DriftReport.Drifted(kind.displayName(), member.ref().name(),
-                            DeclaredMarkers.DELETED.equals(now) ? "deleted" : "changed"));
-                }
-            }
-        });
-        drifted.sort(java.util.Comparator.comparing(DriftReport.Drifted::ref));
-        return Optional.of(new DriftReport(set, revision, members.size(), drifted));
+        Collection<Member> members = Inventory.read(registry.store(), set).values();
+        return Optional.of(report(set, revision, members, currentHashes(registry, members)));
     }
 
     /**
-     * How many objects of each set drifted, for every set at once: one read of all inventories and
-     * one of each kind's markers, so counting every set costs what the fleet's markers cost once,
-     * not once per set. A set whose inventory is empty has no entry.
+     * Every set's drift at once: one read of all inventories and one of each kind's markers, so
+     * checking every set costs what the fleet's markers cost once, not once per set. A set whose
+     * inventory is empty has no entry.
      */
-    public static Map<String, Integer> driftedBySet(ResourceRegistry registry) {
+    public static Map<String, DriftReport> checkAll(ResourceRegistry registry) {
+        long revision = registry.store().currentRevision();
         Map<String, List<Member>> bySet = Inventory.readAll(registry.store());
-        Map<Kind, Map<String, Member>> byKind = new HashMap<>();
-        bySet.values().forEach(members -> members.forEach(m ->
-                byKind.computeIfAbsent(m.ref().kind(), k -> new HashMap<>()).putIfAbsent(m.ref().name(), m)));
-        Map<Kind, Map<String, String>> current = new HashMap<>();
-        byKind.forEach((kind, members) -> current.put(kind, currentHashes(registry, kind, members.values())));
-        Map<String, Integer> drifted = new HashMap<>();
-        bySet.forEach((set, members) -> drifted.put(set, (int) members.stream()
-                .filter(m -> !m.hash().equals(current.get(m.ref().kind()).get(m.ref().name()))).count()));
-        return drifted;
+        Map<Kind, Map<String, String>> current = currentHashes(registry,
+                bySet.values().stream().flatMap(List::stream).toList());
+        Map<String, DriftReport> reports = new LinkedHashMap<>();
+        bySet.forEach((set, members) -> reports.put(set, report(set, revision, members, current)));
+        return reports;
     }
 
-    /** The key prefixes whose changes can change any set's drift: a watch on them says when to count again. */
-    public static List<String> inputs() {
+    /** The key prefixes whose changes can change any set's drift: a watch on them says when to check again. */
+    static List<String> inputs() {
         return List.of(Inventory.ROOT, DeclaredMarkers.PREFIX);
     }
 
-    private static Map<String, String> currentHashes(ResourceRegistry registry, Kind kind, Collection<Member> members) {
-        Map<String, String> hashes = new HashMap<>();
-        if (members.size() > RANGE_ABOVE) {
-            String prefix = DeclaredMarkers.PREFIX + kind.plural() + "/";
-            for (KeyValue kv : registry.store().range(prefix).items()) {
-                hashes.put(kv.key().substring(prefix.length()), new String(kv.value(), StandardCharsets.UTF_8));
-            }
-        }
+    private static DriftReport report(String set, long revision, Collection<Member> members,
+                                      Map<Kind, Map<String, String>> current) {
+        List<DriftReport.Drifted> drifted = new ArrayList<>();
         for (Member member : members) {
-            ResourceKeys.Ref ref = member.ref();
-            if (!hashes.containsKey(ref.name())) {
-                hashes.put(ref.name(), DeclaredMarkers.current(registry, ref));
+            String now = current.get(member.ref().kind()).get(member.ref().name());
+            if (!member.hash().equals(now)) {
+                drifted.add(new DriftReport.Drifted(member.ref().kind().displayName(), member.ref().name(),
+                        DeclaredMarkers.DELETED.equals(now) ? "deleted" : "changed"));
             }
         }
-        return hashes;
+        drifted.sort(Comparator.comparing(DriftReport.Drifted::ref));
+        return new DriftReport(set, revision, members.size(), drifted);
+    }
+
+    /** What each member's object declares now, by kind and name: a range of a kind's markers when many, else a read each. */
+    private static Map<Kind, Map<String, String>> currentHashes(ResourceRegistry registry, Collection<Member> members) {
+        Map<Kind, Map<String, String>> byKind = new HashMap<>();
+        Map<Kind, Set<ResourceKeys.Ref>> refs = members.stream()
+                .collect(Collectors.groupingBy(m -> m.ref().kind(), Collectors.mapping(Member::ref, Collectors.toSet())));
+        refs.forEach((kind, ofKind) -> {
+            Map<String, String> hashes = new HashMap<>();
+            if (ofKind.size() > RANGE_ABOVE) {
+                String prefix = DeclaredMarkers.PREFIX + kind.plural() + "/";
+                for (KeyValue kv : registry.store().range(prefix).items()) {
+                    hashes.put(kv.key().substring(prefix.length()), new String(kv.value(), StandardCharsets.UTF_8));
+                }
+            }
+            for (ResourceKeys.Ref ref : ofKind) {
+                hashes.computeIfAbsent(ref.name(), name -> DeclaredMarkers.current(registry, ref));
+            }
+            byKind.put(kind, hashes);
+        });
+        return byKind;
     }
 }

@@ -32,7 +32,7 @@ final class Inventory {
         return ROOT + set + "/";
     }
 
-    private static String key(String set, ResourceKeys.Ref ref) {
+    static String key(String set, ResourceKeys.Ref ref) {
         return prefix(set) + ref.kind().plural() + "/" + ref.name();
     }
 

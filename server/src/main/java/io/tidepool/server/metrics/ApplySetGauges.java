@@ -5,43 +5,22 @@ import io.tidepool.api.resource.ApplySet;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Resource;
 import io.tidepool.registry.ResourceRegistry;
-import io.tidepool.server.apply.ApplySetDrift;
 import io.tidepool.store.StoreException;
-import io.tidepool.store.Watch;
-import io.tidepool.store.WatchCancelledException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The state of each apply set as its ApplySet record and inventory say, as Argo CD and Flux expose
  * the sync state of their applications: the commit in force (an info series, the commit a label),
  * when it was applied, how the latest attempt went, whether the commit in force is the latest one
- * an attempt was made from, and how many of the set's objects drifted from what it applied. The
- * records are read at each scrape (sets are few). Drift is counted again only when an inventory or
- * a declared marker changed since the last count, which a watch on them says: counting reads every
- * member and marker (about a second for 100,000 objects, docs/BENCHMARKS.md), a cost a scrape
- * should not pay when nothing moved; and not sooner than ten times the last count took, so that a
- * fleet whose objects keep changing spends at most a tenth of the leader's time counting.
+ * an attempt was made from, and how many of the set's objects drifted from what it applied (as the
+ * leader's {@link io.tidepool.server.apply.DriftRecorder} keeps it in each record, so a scrape never
+ * reads the members). The records are read at each scrape (sets are few).
  */
-final class ApplySetGauges implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ApplySetGauges.class);
-    private static final int COUNT_SPACING = 10;
-
+final class ApplySetGauges {
     private final ResourceRegistry registry;
-    private Map<String, Integer> drifted;
-    private boolean changed;
-    private long countedAtNanos;
-    private long countTookNanos;
-    /** On what drift is counted from, since the last count; null when they could not be watched. */
-    private List<Watch> inputs;
 
     ApplySetGauges(ResourceRegistry registry) {
         this.registry = registry;
@@ -70,7 +49,6 @@ final class ApplySetGauges implements AutoCloseable {
                         + " (the repository's head as the sync last saw it), 0 when a later commit did not apply");
         GaugeFamily drifted = new GaugeFamily("tidepool_applyset_drifted_objects",
                 "Objects of the set whose labels, annotations or spec were changed or deleted since the set applied them");
-        Optional<Map<String, Integer>> drift = sets.isEmpty() ? Optional.empty() : drift();
         for (ApplySet set : sets) {
             String name = set.name();
             ApplySet.Source source = set.spec() == null ? null : set.spec().source();
@@ -94,79 +72,12 @@ final class ApplySetGauges implements AutoCloseable {
                 boolean current = inForce != null && Objects.equals(inForce.commit(), last.commit());
                 synced.add(current ? 1 : 0, "set", name);
             }
-            drift.ifPresent(counts -> drifted.add(counts.getOrDefault(name, 0), "set", name));
+            if (status != null && status.drift() != null) {
+                drifted.add(status.drift().count(), "set", name);
+            }
         }
         return List.of(info.snapshot(), objects.snapshot(), applied.snapshot(), attempted.snapshot(), outcome.snapshot(),
                 synced.snapshot(), drifted.snapshot());
-    }
-
-    /** Drifted objects per set: counted again when what they are counted from changed. */
-    private synchronized Optional<Map<String, Integer>> drift() {
-        try {
-            changed |= changedSinceCount();
-            if (drifted == null || changed && System.nanoTime() - countedAtNanos >= COUNT_SPACING * countTookNanos) {
-                count();
-            }
-            return Optional.of(drifted);
-        } catch (StoreException unavailable) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            // Whatever went wrong, the rest of the scrape still answers; the next scrape counts again.
-            log.warn("counting the apply sets' drift failed: {}", e.toString());
-            drifted = null;
-            return Optional.empty();
-        }
-    }
-
-    private boolean changedSinceCount() {
-        if (inputs == null) {
-            return true;
-        }
-        try {
-            for (Watch watch : inputs) {
-                if (!watch.poll(Duration.ZERO).isEmpty()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (WatchCancelledException behind) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private void count() {
-        closeInputs();
-        long start = System.nanoTime();
-        long revision = registry.store().currentRevision();
-        drifted = ApplySetDrift.driftedBySet(registry);
-        changed = false;
-        countedAtNanos = System.nanoTime();
-        countTookNanos = countedAtNanos - start;
-        List<Watch> watches = new ArrayList<>();
-        try {
-            for (String prefix : ApplySetDrift.inputs()) {
-                watches.add(registry.store().watch(prefix, revision + 1));
-            }
-            inputs = watches;
-        } catch (RuntimeException e) {
-            watches.forEach(Watch::close);
-            inputs = null; // count again at the next scrape
-        }
-    }
-
-    private void closeInputs() {
-        if (inputs != null) {
-            inputs.forEach(Watch::close);
-            inputs = null;
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        closeInputs();
     }
 
     private static String text(String value) {

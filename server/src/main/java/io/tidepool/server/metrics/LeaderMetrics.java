@@ -17,27 +17,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * across nodes are right as they are. Between terms (an election) the series are absent.
  */
 final class LeaderMetrics implements MultiCollector {
-    private record Term(TermMetrics metrics, ControlLoop loop, ApplySetGauges applySets) {
+    private record Term(TermMetrics metrics, ControlLoop loop) {
     }
 
     private final AtomicReference<Term> current = new AtomicReference<>();
-    private final ResourceRegistry registry;
+    private final ApplySetGauges applySets;
 
     LeaderMetrics(ResourceRegistry registry) {
-        this.registry = registry;
+        this.applySets = new ApplySetGauges(registry);
     }
 
     void leading(TermMetrics metrics, ControlLoop loop) {
-        Term previous = current.getAndSet(new Term(metrics, loop, new ApplySetGauges(registry)));
-        if (previous != null) {
-            previous.applySets().close();
-        }
+        current.set(new Term(metrics, loop));
     }
 
     void stoppedLeading(TermMetrics metrics) {
         Term ended = current.get();
-        if (ended != null && ended.metrics() == metrics && current.compareAndSet(ended, null)) {
-            ended.applySets().close();
+        if (ended != null && ended.metrics() == metrics) {
+            current.compareAndSet(ended, null);
         }
     }
 
@@ -53,7 +50,7 @@ final class LeaderMetrics implements MultiCollector {
                 .add(term.metrics().start().toEpochMilli() / 1000.0).snapshot());
         snapshots.addAll(term.metrics().collect());
         snapshots.addAll(FleetGauges.of(term.loop()));
-        snapshots.addAll(term.applySets().collect());
+        snapshots.addAll(applySets.collect());
         return new MetricSnapshots(snapshots);
     }
 }

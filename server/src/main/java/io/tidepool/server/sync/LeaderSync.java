@@ -36,8 +36,9 @@ public final class LeaderSync implements AutoCloseable {
     /** @param cacheRoot where the repository's cache clone is kept */
     public LeaderSync(Store store, ManifestApplier applier, Optional<SyncSettings> sync, Path cacheRoot, Clock clock,
                       Duration driftCheckEvery) {
-        DriftRecorder drift = new DriftRecorder(new ResourceRegistry(store), applier.applySets(), clock);
-        this.gate = new LeaderGate(store.leadership(), () -> startTerm(applier, drift, sync, cacheRoot, clock, driftCheckEvery));
+        ResourceRegistry registry = new ResourceRegistry(store);
+        this.gate = new LeaderGate(store.leadership(), () -> startTerm(applier,
+                new DriftRecorder(registry, applier.applySets(), clock), sync, cacheRoot, clock, driftCheckEvery));
     }
 
     private AutoCloseable startTerm(ManifestApplier applier, DriftRecorder drift, Optional<SyncSettings> sync, Path cacheRoot,
@@ -63,6 +64,7 @@ public final class LeaderSync implements AutoCloseable {
             // A git command in flight is stopped by the interrupt (its process is killed), not waited for.
             executor.shutdownNow();
             executor.awaitTermination(30, TimeUnit.SECONDS);
+            drift.close();
         };
     }
 

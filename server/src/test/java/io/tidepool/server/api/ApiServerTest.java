@@ -114,6 +114,22 @@ class ApiServerTest {
     }
 
     @Test
+    void aSetTooLargeForOneTransactionIsRefusedAsTooLargeNotAsAnOutage() throws Exception {
+        StringBuilder endpoints = new StringBuilder(CELL);
+        for (int i = 0; i < 7_000; i++) {
+            endpoints.append("---\n").append(SHOP.formatted("2").replace("name: shop", "name: e" + i));
+        }
+
+        HttpResponse<String> response = post("/api/v1/apply", new ApplyRequest(List.of(
+                new ManifestFile("fleet.yaml", endpoints.toString())), false));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(json.readTree(response.body()).get("error").asText())
+                .contains("too large to write in one transaction", "split the manifests");
+        assertThat(store.get("/tidepool/v1/endpoints/e0")).as("nothing was written").isEmpty();
+    }
+
+    @Test
     void appliesNothingFromASetWithAnErrorAndNamesTheFileAndLine() throws Exception {
         HttpResponse<String> response = post("/api/v1/apply", new ApplyRequest(List.of(
                 new ManifestFile("cells.yaml", CELL),

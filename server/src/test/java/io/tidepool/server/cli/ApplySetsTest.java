@@ -205,6 +205,22 @@ class ApplySetsTest {
         assertThat(exists("cart")).isTrue();
     }
 
+    @Test
+    void deletingASetForgetsItsObjectsWithoutDeletingThem() throws IOException {
+        declare("shop", "", "2");
+        assertThat(cli.run("apply", "-f", shopfront.toString()).exitCode()).isZero();
+
+        assertThat(cli.run("delete", "applyset", "shopfront").exitCode()).isZero();
+        Files.delete(shopfront.resolve("shop.yaml"));
+        declare("cart", "", "1");
+        Cli.Run again = cli.run("apply", "-f", shopfront.toString(), "--prune");
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Endpoint/cart created").doesNotContain("pruned");
+        assertThat(exists("shop")).as("a set made again under the name inherits no members").isTrue();
+        assertThat(applySet("shopfront").at("/status/objects").asInt()).isEqualTo(1);
+    }
+
     private void declare(String name, String annotations, String maxCu) throws IOException {
         Files.writeString(shopfront.resolve(name + ".yaml"), ENDPOINT.formatted(name, annotations, maxCu));
     }

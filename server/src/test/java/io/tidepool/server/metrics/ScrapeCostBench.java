@@ -95,8 +95,7 @@ public final class ScrapeCostBench {
                 double[] fleet = time(scrapes, () -> FleetGauges.of(loop));
                 ApplySetGauges gauges = new ApplySetGauges(registry);
                 double[] applySets = time(scrapes, gauges::collect);
-                gauges.close();
-                double[] recount = time(Math.max(5, scrapes / 20), () -> ApplySetDrift.driftedBySet(registry));
+                double[] recount = time(Math.max(5, scrapes / 20), () -> ApplySetDrift.checkAll(registry));
                 System.out.printf(Locale.ROOT, "%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f%n", hosts, endpoints, sets,
                         series, text.getBytes(StandardCharsets.UTF_8).length, quantile(whole, 0.5), quantile(whole, 0.99),
                         quantile(fleet, 0.5), quantile(applySets, 0.5), quantile(recount, 0.5));
