@@ -10,6 +10,8 @@ import io.tidepool.buffer.BufferReconciler;
 import io.tidepool.buffer.HostProviders;
 import io.tidepool.capacity.LedgerReconciler;
 import io.tidepool.endpoint.EndpointReconciler;
+import io.tidepool.event.EventLog;
+import io.tidepool.event.FleetEvents;
 import io.tidepool.health.HostHealthReconciler;
 import io.tidepool.migration.MigrationReconciler;
 import io.tidepool.migration.MigrationSettings;
@@ -96,6 +98,8 @@ public final class ControlLoop implements AutoCloseable {
     private final BufferReconciler bufferReconciler;
     private final Timelines timelines = new Timelines(Timelines.Settings.DEFAULT);
     private final TimelineFeed timelineFeed;
+    private final EventLog events;
+    private final FleetEvents fleetEvents;
     private final List<Controller<String>> controllers = new ArrayList<>();
     private final ControlObservers observers;
     private Thread pump;
@@ -131,8 +135,10 @@ public final class ControlLoop implements AutoCloseable {
         restart = controller("restart", clock, restarter);
         bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
         buffer = controller("buffer", clock, bufferReconciler);
+        events = new EventLog(store, clock, EventLog.Settings.DEFAULT);
         timelineFeed = new TimelineFeed(timelines, clock,
-                endpoint -> restarter.lastDecision(endpoint).map(d -> d.explanation()));
+                endpoint -> restarter.lastDecision(endpoint).map(d -> d.explanation()), events::record);
+        fleetEvents = new FleetEvents(events::record, clock);
         wire();
     }
 
@@ -162,6 +168,11 @@ public final class ControlLoop implements AutoCloseable {
     /** The pool buffer's latest decisions per cell, for describe. */
     public BufferReconciler buffer() {
         return bufferReconciler;
+    }
+
+    /** What the controllers did, kept as Event objects; a simulation that wants them stored calls {@link EventLog#flush}. */
+    public EventLog events() {
+        return events;
     }
 
     /** Each endpoint's recent CU, load, memory and what happened to it, for the console and the timeline API. */
@@ -260,6 +271,7 @@ public final class ControlLoop implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         controllers.forEach(c -> c.start(settings.workersPerController()));
+        events.start();
     }
 
     @Override
@@ -274,6 +286,7 @@ public final class ControlLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        events.close();
         placementReconciler.close();
         cache.close();
     }
@@ -318,6 +331,8 @@ public final class ControlLoop implements AutoCloseable {
                 .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
                 .ifPresent(h -> health.queue().add(host)));
         cache.endpoints.addHandler(timelineFeed::endpointChanged);
+        cache.endpoints.addHandler(fleetEvents::endpointChanged);
+        cache.hosts.addHandler(fleetEvents::hostChanged);
         cache.computes.addHandler(timelineFeed::computeChanged);
         cache.migrations.addHandler(timelineFeed::migrationChanged);
         cache.cells.addHandler((before, after) -> {

@@ -10,10 +10,12 @@ import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Migration;
 import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.control.Conditions;
+import io.tidepool.event.EventNote;
 import io.tidepool.reconcile.ManualClock;
 import io.tidepool.switchover.Switchover;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,9 @@ class TimelineFeedTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final ManualClock clock = new ManualClock(T0);
     private final Timelines timelines = new Timelines(new Timelines.Settings(Duration.ofSeconds(10), 30, 3, 3));
-    private final TimelineFeed feed = new TimelineFeed(timelines, clock, endpoint -> Optional.of("Postgres 16 was asked for"));
+    private final List<EventNote> events = new ArrayList<>();
+    private final TimelineFeed feed = new TimelineFeed(timelines, clock, endpoint -> Optional.of("Postgres 16 was asked for"),
+            events::add);
 
     @Test
     void drawsThePrimarysAllocatedCuAndItsSamplesButNotAReplacements() {
@@ -59,6 +63,8 @@ class TimelineFeedTest {
             assertThat(m.explanation()).contains("load1 0.8");
             assertThat(m.toCu()).isEqualTo(Cu.parse("1"));
         });
+        assertThat(events).singleElement().isEqualTo(EventNote.normal("Endpoint/shop", "Upscaled",
+                "upscale 0.25 -> 1 CU: load1 0.8 > 0.9 x 0.25 vCPU", T0));
     }
 
     @Test
@@ -72,6 +78,10 @@ class TimelineFeedTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("migration h1 -> h2", "h1 is at 95% of its capacity, above its watermark 90%"),
                         org.assertj.core.groups.Tuple.tuple("moved h1 -> h2", "the replacement took over after 4.0 s"));
+        assertThat(events).extracting(EventNote::reason, EventNote::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("MigrationStarted",
+                        "migration h1 -> h2: h1 is at 95% of its capacity, above its watermark 90%"),
+                org.assertj.core.groups.Tuple.tuple("Migrated", "moved h1 -> h2: the replacement took over after 4.0 s"));
     }
 
     @Test

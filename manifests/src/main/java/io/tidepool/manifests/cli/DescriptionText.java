@@ -146,6 +146,15 @@ final class DescriptionText {
             block.add("Latest", decision.compute() + ": " + decision.explanation() + " [" + decision.reason() + "]");
         }
         block.appendTo(out);
+        if (!description.recentDecisions().isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("AGE", "FROM", "TO", "WHY"));
+            for (Description.RecentDecision decision : description.recentDecisions()) {
+                rows.add(List.of(age(decision.at(), now), text(decision.fromCu()), text(decision.toCu()), decision.explanation()));
+            }
+            out.append("  Recent changes:\n");
+            ResourceTable.layout(rows).lines().forEach(line -> out.append("    ").append(line).append('\n'));
+        }
         if (!description.controllers().isEmpty()) {
             out.append("Controllers:\n");
             Block notes = new Block(2);
@@ -179,10 +188,15 @@ final class DescriptionText {
         if (at == null || !at.isTextual()) {
             return "-";
         }
-        Instant then;
         try {
-            then = Instant.parse(at.asText());
+            return age(Instant.parse(at.asText()), now);
         } catch (DateTimeParseException e) {
+            return "-";
+        }
+    }
+
+    private static String age(Instant then, Instant now) {
+        if (then == null) {
             return "-";
         }
         long seconds = Math.max(0, Duration.between(then, now).toSeconds());
@@ -236,6 +250,10 @@ final class DescriptionText {
 
     private static String text(JsonNode node, String field) {
         return text(node.get(field));
+    }
+
+    private static String text(Object value) {
+        return value == null ? "-" : value.toString();
     }
 
     private static String text(JsonNode node) {

@@ -2,6 +2,7 @@ package io.tidepool.manifests.describe;
 
 import io.tidepool.api.quantity.Cu;
 import io.tidepool.api.resource.Resource;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,13 +14,22 @@ import java.util.List;
  * @param scalingNote why the latest decisions are missing (the node asked does not lead); null when they are not
  */
 public record Description(Resource object, List<Resource> computes, List<Resource> events,
-                          List<LatestDecision> latestDecisions, String scalingNote, List<ControllerNote> controllers) {
+                          List<LatestDecision> latestDecisions, String scalingNote, List<ControllerNote> controllers,
+                          List<RecentDecision> recentDecisions) {
 
     public Description {
         computes = computes == null ? List.of() : List.copyOf(computes);
         events = events == null ? List.of() : List.copyOf(events);
         latestDecisions = latestDecisions == null ? List.of() : List.copyOf(latestDecisions);
         controllers = controllers == null ? List.of() : List.copyOf(controllers);
+        recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);
+    }
+
+    /**
+     * One of the endpoint's last scaling changes in this term of leadership, newest first, with the
+     * autoscaler's explanation (the leader's timeline keeps the last few).
+     */
+    public record RecentDecision(Instant at, Cu fromCu, Cu toCu, String explanation) {
     }
 
     /**

@@ -24,7 +24,11 @@ class DescriptionTextTest {
         Description description = new Description(shop(), List.of(compute()), List.of(event()),
                 List.of(new Description.LatestDecision("shop-3", "HOLD", Cu.ofWhole(1), Cu.ofWhole(1), "stabilising",
                         "hold at 1 CU: a sample in the window asked for 1 CU")), null,
-                List.of(new Description.ControllerNote("restart", "restart for postgres 15 -> 16: window opens Sun 02:00 UTC")));
+                List.of(new Description.ControllerNote("restart", "restart for postgres 15 -> 16: window opens Sun 02:00 UTC")),
+                List.of(new Description.RecentDecision(NOW.minusSeconds(180), Cu.parse("0.25"), Cu.ofWhole(1),
+                                "upscale 0.25 -> 1 CU: load1 0.8 > 0.9 x 0.25 vCPU"),
+                        new Description.RecentDecision(NOW.minusSeconds(1_500), Cu.ofWhole(2), Cu.parse("0.25"),
+                                "downscale 2 -> 0.25 CU: load1 0.01 for 5m")));
 
         assertThat(DescriptionText.render(description, NOW)).isEqualTo("""
                 Name:         shop
@@ -60,6 +64,10 @@ class DescriptionTextTest {
                 Scaling:
                   Last change:  upscale 0.25 -> 1 CU: load1 0.8 > 0.9 x 0.25 vCPU (3m ago)
                   Latest:       shop-3: hold at 1 CU: a sample in the window asked for 1 CU [stabilising]
+                  Recent changes:
+                    AGE   FROM   TO     WHY
+                    3m    0.25   1      upscale 0.25 -> 1 CU: load1 0.8 > 0.9 x 0.25 vCPU
+                    25m   2      0.25   downscale 2 -> 0.25 CU: load1 0.01 for 5m
                 Controllers:
                   restart:  restart for postgres 15 -> 16: window opens Sun 02:00 UTC
                 Events:
@@ -72,7 +80,7 @@ class DescriptionTextTest {
     void saysWhereTheScalingDecisionsAreWhenTheNodeDoesNotLead() {
         String note = "the autoscaler's latest decisions are kept in the leader's memory, and this node (n2) does not lead: ask n1";
 
-        String text = DescriptionText.render(new Description(shop(), List.of(), List.of(), List.of(), note, List.of()), NOW);
+        String text = DescriptionText.render(new Description(shop(), List.of(), List.of(), List.of(), note, List.of(), List.of()), NOW);
 
         assertThat(text).contains("  Latest:       " + note + "\n", "Computes:  <none>\n", "Events:  <none>\n");
     }

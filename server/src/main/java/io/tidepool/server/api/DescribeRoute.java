@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  */
 final class DescribeRoute {
     static final int EVENTS_SHOWN = 20;
+    private static final int RECENT_DECISIONS_SHOWN = 8;
     private static final Comparator<Event> NEWEST_FIRST = Comparator.comparing(
             (Event e) -> e.status() == null || e.status().lastTimestamp() == null ? Instant.MIN : e.status().lastTimestamp())
             .reversed();
@@ -49,7 +50,8 @@ final class DescribeRoute {
         List<Compute> computes = computesOf(object, loop);
         Description description = new Description(object, List.copyOf(computes), eventsAbout(object),
                 loop == null ? List.of() : latestDecisions(object, computes, loop.autoscaler()),
-                loop == null ? notLeading() : null, loop == null ? List.of() : controllerNotes(object, loop));
+                loop == null ? notLeading() : null, loop == null ? List.of() : controllerNotes(object, loop),
+                loop == null ? List.of() : recentDecisions(object, loop));
         JsonBody.write(ctx, 200, description);
     }
 
@@ -65,6 +67,17 @@ final class DescribeRoute {
                         .filter(c -> object.name().equals(index.equals(FleetCache.BY_ENDPOINT) ? c.spec().endpoint() : c.spec().host()))
                         .toList();
         return computes.stream().sorted(Comparator.comparing(Compute::name)).toList();
+    }
+
+    /** An endpoint's (or a compute's endpoint's) last scaling changes, newest first, from the leader's timeline. */
+    private static List<Description.RecentDecision> recentDecisions(Resource object, ControlLoop loop) {
+        String endpoint = object instanceof Compute compute ? compute.spec().endpoint()
+                : object.kind() == Kind.ENDPOINT ? object.name() : null;
+        if (endpoint == null) {
+            return List.of();
+        }
+        return loop.timelines().view(endpoint).map(view -> view.latestDecisions(RECENT_DECISIONS_SHOWN)).orElse(List.of())
+                .stream().map(m -> new Description.RecentDecision(m.at(), m.fromCu(), m.toCu(), m.explanation())).toList();
     }
 
     private List<Resource> eventsAbout(Resource object) {

@@ -49,6 +49,10 @@ class DescribeRouteTest {
             assertThat(description.has("scalingNote")).as("the leader answered").isFalse();
             assertThat(fleet.get("/api/v1/endpoints/nope/describe").statusCode()).isEqualTo(404);
 
+            Await.until(Duration.ofSeconds(30), "busy's placement and upscale kept as events", () -> {
+                String events = fleet.getJson("/api/v1/endpoints/busy/describe").get("events").toString();
+                return events.contains("\"Upscaled\"") && events.contains("\"Placed\"");
+            });
             Cli cli = new Cli(fleet.url(), fleet.plane().adminToken());
             Cli.Run endpoint = cli.run("describe", "endpoint", "busy");
             assertThat(endpoint.exitCode()).as(endpoint.err()).isZero();
@@ -58,7 +62,10 @@ class DescribeRouteTest {
                     .containsPattern("(?m)^  busy-1 +busy +local-host-\\d ")
                     .containsPattern("(?m)^  Last change: +upscale [0-9.]+ -> [0-9.]+ CU: ")
                     .containsPattern("(?m)^  Latest: +busy-1: ")
-                    .contains("Events:  <none>");
+                    .containsPattern("(?m)^  Recent changes:\n    AGE +FROM +TO +WHY\n")
+                    .containsPattern("(?m)^    \\S+ +0.25 +[0-9.]+ +upscale 0.25 -> ")
+                    .containsPattern("(?m)^  Normal +Upscaled +\\S+ +1 +upscale 0.25 -> ")
+                    .containsPattern("(?m)^  Normal +Placed +\\S+ +1 +placed 0.25 CU on local-host-\\d");
 
             String host = fleet.getJson("/api/v1/endpoints/busy").at("/status/host").asText();
             Cli.Run onHost = cli.run("describe", "host", host);
