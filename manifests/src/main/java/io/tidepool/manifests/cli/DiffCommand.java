@@ -43,11 +43,14 @@ public final class DiffCommand implements Callable<Integer> {
             out.print(ResponseOutput.render(response, output.format));
         } else {
             Palette palette = output.palette();
-            out.println(palette.dim("# compared with the live objects at store revision " + response.revision()
-                    + ": apply --expect-revision " + response.revision() + " applies only if none of them changed since"));
             for (ObjectResult result : response.results()) {
                 out.print(palette.diff(result.diff()));
             }
+            // On stderr: stdout stays a patch, empty when nothing would change.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("compared with the live objects at store revision " + response.revision() + ": apply --expect-revision "
+                    + response.revision() + " applies only if none of them changed since");
+            err.flush();
         }
         out.flush();
         return different ? ExitCode.DIFFERENT : ExitCode.OK;

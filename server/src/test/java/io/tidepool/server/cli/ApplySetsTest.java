@@ -228,8 +228,9 @@ class ApplySetsTest {
     private long diffRevision() {
         Cli.Run diff = cli.run("diff", "-f", shopfront.toString());
         assertThat(diff.exitCode()).as(diff.err()).isEqualTo(ExitCode.DIFFERENT);
-        Matcher m = Pattern.compile("at store revision (\\d+)").matcher(diff.out());
-        assertThat(m.find()).as(diff.out()).isTrue();
+        Matcher m = Pattern.compile("at store revision (\\d+)").matcher(diff.err());
+        assertThat(m.find()).as(diff.err()).isTrue();
+        assertThat(diff.out()).as("stdout is the patch alone").startsWith("--- live/");
         return Long.parseLong(m.group(1));
     }
 
