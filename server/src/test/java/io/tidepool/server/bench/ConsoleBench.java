@@ -17,6 +17,7 @@ import io.tidepool.server.apply.ManifestApplier;
 import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
+import io.tidepool.store.Await;
 import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.Op;
 import io.tidepool.store.Txn;
@@ -73,9 +74,8 @@ public final class ConsoleBench {
             try (ApiServer api = ApiServer.start(new ApiServer.Settings("n1", "127.0.0.1", 0, store, applier, tokens,
                     new ServerMetrics(store), () -> null))) {
                 Client client = new Client(api.port());
-                while (!client.body("/console/api/overview").contains("\"endpoints\":" + endpoints + ",")) {
-                    Thread.sleep(20);
-                }
+                Await.until(Duration.ofMinutes(5), "the console index holding every endpoint",
+                        () -> client.bodyOrEmpty("/console/api/overview").contains("\"endpoints\":" + endpoints + ","));
                 print("index s", seconds(System.nanoTime() - indexStart));
                 print("index heap bytes per endpoint", (usedHeap() - heapBefore) / endpoints);
                 Map<String, String> pages = new LinkedHashMap<>();
@@ -166,14 +166,8 @@ public final class ConsoleBench {
         return String.format("bench-h%04d", h);
     }
 
-    private static void awaitLeader(RatisStore store) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!store.leadership().isLeader()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bench's store elected no leader in 60 s");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitLeader(RatisStore store) {
+        Await.until(Duration.ofSeconds(60), "the bench's store electing a leader", () -> store.leadership().isLeader());
     }
 
     private static long usedHeap() {
@@ -217,6 +211,15 @@ public final class ConsoleBench {
 
         Client(int port) {
             this.base = "http://127.0.0.1:" + port;
+        }
+
+        /** The body, or empty while the node cannot answer yet (its index still reading the fleet). */
+        String bodyOrEmpty(String path) {
+            try {
+                return body(path);
+            } catch (Exception e) {
+                return "";
+            }
         }
 
         String body(String path) throws Exception {
