@@ -11,7 +11,6 @@ import io.tidepool.buffer.HostProviders;
 import io.tidepool.capacity.LedgerReconciler;
 import io.tidepool.endpoint.EndpointReconciler;
 import io.tidepool.event.EventLog;
-import io.tidepool.event.FleetEvents;
 import io.tidepool.health.HostHealthReconciler;
 import io.tidepool.migration.MigrationReconciler;
 import io.tidepool.migration.MigrationSettings;
@@ -28,7 +27,6 @@ import io.tidepool.restart.RestartSettings;
 import io.tidepool.store.Store;
 import io.tidepool.switchover.Switchover;
 import io.tidepool.telemetry.Telemetry;
-import io.tidepool.timeline.TimelineFeed;
 import io.tidepool.timeline.Timelines;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -96,10 +94,7 @@ public final class ControlLoop implements AutoCloseable {
     private final RestartReconciler restarter;
     private final Controller<String> buffer;
     private final BufferReconciler bufferReconciler;
-    private final Timelines timelines = new Timelines(Timelines.Settings.DEFAULT);
-    private final TimelineFeed timelineFeed;
-    private final EventLog events;
-    private final FleetEvents fleetEvents;
+    private final FleetHistory history;
     private final List<Controller<String>> controllers = new ArrayList<>();
     private final ControlObservers observers;
     private Thread pump;
@@ -135,10 +130,7 @@ public final class ControlLoop implements AutoCloseable {
         restart = controller("restart", clock, restarter);
         bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
         buffer = controller("buffer", clock, bufferReconciler);
-        events = new EventLog(store, clock, EventLog.Settings.DEFAULT);
-        timelineFeed = new TimelineFeed(timelines, clock,
-                endpoint -> restarter.lastDecision(endpoint).map(d -> d.explanation()), events::record);
-        fleetEvents = new FleetEvents(events::record, clock);
+        history = new FleetHistory(store, cache, clock, endpoint -> restarter.lastDecision(endpoint).map(d -> d.explanation()));
         wire();
     }
 
@@ -172,12 +164,12 @@ public final class ControlLoop implements AutoCloseable {
 
     /** What the controllers did, kept as Event objects; a simulation that wants them stored calls {@link EventLog#flush}. */
     public EventLog events() {
-        return events;
+        return history.events();
     }
 
     /** Each endpoint's recent CU, load, memory and what happened to it, for the console and the timeline API. */
     public Timelines timelines() {
-        return timelines;
+        return history.timelines();
     }
 
     public List<Controller<String>> controllers() {
@@ -271,7 +263,7 @@ public final class ControlLoop implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         controllers.forEach(c -> c.start(settings.workersPerController()));
-        events.start();
+        history.start();
     }
 
     @Override
@@ -286,7 +278,7 @@ public final class ControlLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        events.close();
+        history.close();
         placementReconciler.close();
         cache.close();
     }
@@ -321,7 +313,7 @@ public final class ControlLoop implements AutoCloseable {
         telemetry.onMetrics((compute, sample) -> {
             autoscaler.record(compute, sample);
             autoscale.queue().add(compute);
-            cache.computes.get(compute).ifPresent(c -> timelineFeed.sampled(c, sample));
+            history.sampled(compute, sample);
         });
         telemetry.onUpscaleRequest((compute, request) -> {
             autoscaler.requestUpscale(compute, request);
@@ -330,11 +322,6 @@ public final class ControlLoop implements AutoCloseable {
         telemetry.onHeartbeat(host -> cache.hosts.get(host)
                 .filter(h -> h.status() == null || !Boolean.TRUE.equals(h.status().ready()))
                 .ifPresent(h -> health.queue().add(host)));
-        cache.endpoints.addHandler(timelineFeed::endpointChanged);
-        cache.endpoints.addHandler(fleetEvents::endpointChanged);
-        cache.hosts.addHandler(fleetEvents::hostChanged);
-        cache.computes.addHandler(timelineFeed::computeChanged);
-        cache.migrations.addHandler(timelineFeed::migrationChanged);
         cache.cells.addHandler((before, after) -> {
             // The buffer rewrites a cell's status whenever its allocation moves: only the spec
             // matters to the controllers here, and to the buffer its own writes are no news.
