@@ -24,11 +24,9 @@ work="$(mktemp -d /tmp/console-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-echo "building server and the modules it needs (mvn -o -q)" >&2
-(cd "$root" && mvn -o -q -B -pl server -am -DskipTests test-compile \
-  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2)
-cp="$root/server/target/test-classes:$root/server/target/classes:$(cat "$root/server/target/bench.classpath")"
-echo "$(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uname -r); $(java -version 2>&1 | head -1)" >&2
+. "$root/bench/lib.sh"
+bench_server_classpath
+bench_machine >&2
 
 for run in $(seq "$runs"); do
   echo "run $run of $runs: $endpoints endpoints on $hosts hosts, $requests requests per page" >&2

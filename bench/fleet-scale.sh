@@ -29,16 +29,12 @@ work="$(mktemp -d /tmp/fleet-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-echo "building server and the modules it needs (mvn -o -q)" >&2
-# -am resolves the other modules to their target/ directories, never to stale installed jars.
-(cd "$root" && mvn -o -q -B -pl server -am -DskipTests test-compile \
-  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2)
-cp="$root/server/target/test-classes:$root/server/target/classes:$(cat "$root/server/target/bench.classpath")"
+. "$root/bench/lib.sh"
+bench_server_classpath
 # The stores' data directories go under $work too, so they go when the script ends, however it ends.
 jvm_flags="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.io.tmpdir=$work"
 
-echo "$(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uname -r);" \
-  "$(java -version 2>&1 | head -1); JVM options: $bench_java_opts" >&2
+echo "$(bench_machine); JVM options: $bench_java_opts" >&2
 for run in $(seq "$runs"); do
   for n in ${sizes//,/ }; do
     echo "run $run, $n endpoints on $hosts hosts" >&2

@@ -26,12 +26,10 @@ work="$(mktemp -d /tmp/scrape-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-echo "building server and the modules it needs (mvn -o -q)" >&2
-(cd "$root" && mvn -o -q -B -pl server -am -DskipTests test-compile \
-  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2)
-cp="$root/server/target/test-classes:$root/server/target/classes:$(cat "$root/server/target/bench.classpath")"
+. "$root/bench/lib.sh"
+bench_server_classpath
 
-echo "$(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uname -r); $(java -version 2>&1 | head -1)" >&2
+bench_machine >&2
 printf 'hosts\tendpoints\tsets\tseries\tbytes\tscrape_p50_ms\tscrape_p99_ms\tfleet_p50_ms\tapplysets_p50_ms\tdrift_count_ms\n' \
   | tee "$work/results.tsv"
 for ((run = 1; run <= runs; run++)); do
