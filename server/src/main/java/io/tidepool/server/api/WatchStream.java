@@ -13,9 +13,7 @@ import io.tidepool.store.CompactedException;
 import io.tidepool.store.Watch;
 import io.tidepool.store.WatchCancelledException;
 import io.tidepool.store.WatchEvent;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -89,22 +87,8 @@ final class WatchStream implements AutoCloseable {
         }
     }
 
-    /**
-     * What Javalin's SseHandler does, minus its check for {@code Accept: text/event-stream}: a watch
-     * is always an event stream, so {@code curl ...?watch=true} works as it does against Kubernetes.
-     */
     private static void startEventStream(Context ctx, Consumer<SseClient> consumer) {
-        HttpServletResponse response = ctx.res();
-        response.setStatus(200);
-        response.setCharacterEncoding("UTF-8");
-        response.setContentType("text/event-stream");
-        response.addHeader("Cache-Control", "no-cache");
-        response.addHeader("X-Accel-Buffering", "no");
-        try {
-            response.flushBuffer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        EventStreamStart.begin(ctx);
         ctx.async(config -> config.timeout = 0, () -> consumer.accept(new SseClient(ctx)));
     }
 

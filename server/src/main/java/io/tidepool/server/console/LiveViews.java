@@ -1,12 +1,10 @@
 package io.tidepool.server.console;
 
 import io.javalin.http.Context;
+import io.tidepool.server.api.EventStreamStart;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.tidepool.server.console.ConsoleIndex.Change;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +72,7 @@ final class LiveViews implements AutoCloseable {
             slots.release();
             throw e;
         }
-        startEventStream(ctx);
+        EventStreamStart.begin(ctx);
         ctx.async(config -> config.timeout = 0, () -> {
             SseClient client = new SseClient(ctx);
             client.keepAlive();
@@ -142,21 +140,6 @@ final class LiveViews implements AutoCloseable {
 
     private static String quoted(String text) {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ").replace("\r", " ") + "\"";
-    }
-
-    /** As WatchStream: an event stream whatever the request's Accept header says. */
-    private static void startEventStream(Context ctx) {
-        HttpServletResponse response = ctx.res();
-        response.setStatus(200);
-        response.setCharacterEncoding("UTF-8");
-        response.setContentType("text/event-stream");
-        response.addHeader("Cache-Control", "no-cache");
-        response.addHeader("X-Accel-Buffering", "no");
-        try {
-            response.flushBuffer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     int open() {
