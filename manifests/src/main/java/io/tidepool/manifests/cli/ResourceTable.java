@@ -9,8 +9,10 @@ import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.Migration;
 import io.tidepool.api.resource.Resource;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +26,7 @@ final class ResourceTable {
     static String render(Kind kind, List<Resource> resources) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header(kind));
-        for (Resource resource : resources) {
+        for (Resource resource : kind == Kind.EVENT ? oldestFirst(resources) : resources) {
             rows.add(row(resource));
         }
         return layout(rows);
@@ -51,7 +53,7 @@ final class ResourceTable {
             case ENDPOINT -> List.of("NAME", "CELL", "MIN", "MAX", "POSTGRES", "PHASE", "HOST", "CU");
             case COMPUTE -> List.of("NAME", "ENDPOINT", "HOST", "CU", "ROLE", "EPOCH", "PHASE");
             case MIGRATION -> List.of("NAME", "ENDPOINT", "FROM", "TO", "PHASE");
-            case EVENT -> List.of("NAME", "OBJECT", "TYPE", "REASON", "COUNT", "MESSAGE");
+            case EVENT -> List.of("LAST-SEEN", "OBJECT", "TYPE", "REASON", "COUNT", "MESSAGE");
             case APPLY_SET -> List.of("NAME", "OBJECTS", "SOURCE", "COMMIT", "APPLIED", "LAST-ATTEMPT");
         };
     }
@@ -90,7 +92,8 @@ final class ResourceTable {
             return applySetRow(a);
         }
         Event e = (Event) resource;
-        return List.of(e.name(), text(e.spec().involved()), text(e.spec().type()), text(e.spec().reason()),
+        Instant seen = lastSeen(e);
+        return List.of(seen == null ? NONE : text(seen.truncatedTo(ChronoUnit.SECONDS)), text(e.spec().involved()), text(e.spec().type()), text(e.spec().reason()),
                 e.status() == null ? "1" : text(e.status().count()), text(e.spec().message()));
     }
 
@@ -107,6 +110,16 @@ final class ResourceTable {
                 applied == null ? NONE : text(applied.at().truncatedTo(ChronoUnit.SECONDS)),
                 attempt == null ? NONE : attempt.outcome() + (attempt.succeeded() || attempt.commit() == null ? ""
                         : " at " + shortCommit(attempt.commit())));
+    }
+
+    /** Events read as a log: the latest at the bottom. */
+    private static List<Resource> oldestFirst(List<Resource> events) {
+        return events.stream().sorted(Comparator.comparing((Resource e) -> lastSeen((Event) e),
+                Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+    }
+
+    private static Instant lastSeen(Event event) {
+        return event.status() == null ? null : event.status().lastTimestamp();
     }
 
     private static String shortCommit(String commit) {
