@@ -16,6 +16,7 @@ import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Store;
+import io.tidepool.store.TxnResult;
 import io.tidepool.switchover.Switchover;
 import io.tidepool.telemetry.Telemetry;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sheds computes off the hosts of one cell (the key) that are above their watermark. Each move is a
@@ -40,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MigrationReconciler implements Reconciler<String> {
     private static final Duration RETRY_AFTER_CONFLICT = Duration.ofMillis(50);
+    private static final Duration WAIT_FOR_CACHE = Duration.ofMillis(10);
 
     private final FleetCache cache;
     private final Store store;
@@ -48,6 +51,8 @@ public final class MigrationReconciler implements Reconciler<String> {
     private final MigrationSettings settings;
     private final Map<String, MigrationPlan> lastPlans = new ConcurrentHashMap<>();
     private final MigrationObserver observer;
+    /** The revision of this controller's latest write: it never plans from a cache that does not hold it yet. */
+    private final AtomicLong writtenRevision = new AtomicLong();
 
     public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
                                MigrationSettings settings) {
@@ -76,6 +81,9 @@ public final class MigrationReconciler implements Reconciler<String> {
             lastPlans.remove(cellName);
             return Result.done();
         }
+        if (cache.revision() < writtenRevision.get()) {
+            return Result.after(WAIT_FOR_CACHE);
+        }
         Instant now = clock.instant();
         List<Host> hosts = cache.hosts.byIndex(FleetCache.BY_CELL, cellName);
         Next next = new Next(now);
@@ -89,7 +97,11 @@ public final class MigrationReconciler implements Reconciler<String> {
                 }
             }
         }
-        if (!next.conflict) {
+        if (next.switched) {
+            // The switch frees room on its source, which this pass's copy of the fleet does not show
+            // yet: planning now would move more than the host needs. Look again once the cache has it.
+            next.at(now);
+        } else if (!next.conflict) {
             plan(cell, hosts, active, now, next);
         }
         return next.result();
@@ -166,14 +178,18 @@ public final class MigrationReconciler implements Reconciler<String> {
                 warmAt, now, "switched to " + replacement.name() + " (" + cu + " CU) on " + spec.targetHost()
                 + " after " + seconds(status.startedAt(), now) + "; " + spec.sourceHost() + " releases "
                 + Ledger.holds(primary) + " CU")));
-        finish(migration, txn, MigrationEnd.SUCCEEDED, now, next);
+        if (finish(migration, txn, MigrationEnd.SUCCEEDED, now, next)) {
+            next.switched = true;
+        }
     }
 
     /** Writes a migration's end and, once it is committed, reports it. */
-    private void finish(Migration migration, ResourceTxn txn, MigrationEnd end, Instant now, Next next) {
+    private boolean finish(Migration migration, ResourceTxn txn, MigrationEnd end, Instant now, Next next) {
         if (next.write(txn)) {
             observer.finished(MigrationObserver.OVER_WATERMARK, end, Duration.between(migration.status().startedAt(), now));
+            return true;
         }
+        return false;
     }
 
     /**
@@ -207,7 +223,7 @@ public final class MigrationReconciler implements Reconciler<String> {
         List<HostRoom> rooms = new ArrayList<>(hosts.size());
         Map<String, Host> byName = new HashMap<>();
         for (Host host : hosts) {
-            rooms.add(HostCapacity.roomOf(host, cell));
+            rooms.add(sheddingRoom(host, cell));
             byName.put(host.name(), host);
         }
         if (rooms.stream().noneMatch(HostRoom::aboveWatermark)) {
@@ -239,6 +255,21 @@ public final class MigrationReconciler implements Reconciler<String> {
         for (MigrationPlan.Move move : plan.moves()) {
             start(cell, move, byName.get(move.target()), now, next);
         }
+    }
+
+    /**
+     * The host as shedding sees it. The ledger lowers a host's allocation only after its computes
+     * shrank or left (decreases are written late), so a host that a switch just relieved still
+     * reads as full: above its watermark by the ledger, it is judged by what its computes hold.
+     * Moving to it still goes through admission, against the ledger.
+     */
+    private HostRoom sheddingRoom(Host host, Cell cell) {
+        HostRoom room = HostCapacity.roomOf(host, cell);
+        if (!room.aboveWatermark()) {
+            return room;
+        }
+        Cu held = Ledger.sum(cache.computes.byIndex(FleetCache.BY_HOST, host.name()));
+        return held.compareTo(room.allocated()) < 0 ? room.withAllocated(held) : room;
     }
 
     private List<MigrationCandidate> candidatesOn(String host, Set<String> moving) {
@@ -297,6 +328,8 @@ public final class MigrationReconciler implements Reconciler<String> {
         private final Instant now;
         private Instant at;
         private boolean conflict;
+        /** Whether a migration switched in this pass. */
+        private boolean switched;
 
         Next(Instant now) {
             this.now = now;
@@ -308,7 +341,9 @@ public final class MigrationReconciler implements Reconciler<String> {
 
         /** Whether the write was committed; a failed compare makes the cell be looked at again soon. */
         boolean write(ResourceTxn txn) {
-            if (store.txn(txn.toTxn()).succeeded()) {
+            TxnResult result = store.txn(txn.toTxn());
+            if (result.succeeded()) {
+                writtenRevision.accumulateAndGet(result.revision(), Math::max);
                 return true;
             }
             conflict = true;
