@@ -11,7 +11,6 @@ import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.server.Cli;
 import io.tidepool.server.LocalFleet;
-import io.tidepool.sim.workload.Idle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,20 +37,22 @@ class ApplySetsTest {
 
     @TempDir
     Path tmp;
+    private CliFleet up;
     private LocalFleet fleet;
     private Cli cli;
     private Path shopfront;
 
     @BeforeEach
     void startFleet() throws IOException {
-        fleet = LocalFleet.start(tmp.resolve("data"), 1, endpoint -> Idle.TYPICAL);
-        cli = new Cli(fleet.url(), fleet.plane().adminToken());
-        shopfront = Files.createDirectories(tmp.resolve("shopfront"));
+        up = CliFleet.start(tmp, "shopfront");
+        fleet = up.fleet();
+        cli = up.cli();
+        shopfront = up.manifests();
     }
 
     @AfterEach
     void stopFleet() {
-        fleet.close();
+        up.close();
     }
 
     @Test

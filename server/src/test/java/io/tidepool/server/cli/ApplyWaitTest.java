@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidepool.manifests.cli.ExitCode;
 import io.tidepool.server.Cli;
 import io.tidepool.server.LocalFleet;
-import io.tidepool.sim.workload.Idle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +35,22 @@ class ApplyWaitTest {
 
     @TempDir
     Path tmp;
+    private CliFleet up;
     private LocalFleet fleet;
     private Cli cli;
     private Path manifests;
 
     @BeforeEach
     void startFleet() throws IOException {
-        fleet = LocalFleet.start(tmp.resolve("data"), 1, endpoint -> Idle.TYPICAL);
-        cli = new Cli(fleet.url(), fleet.plane().adminToken());
-        manifests = Files.createDirectories(tmp.resolve("shop"));
+        up = CliFleet.start(tmp, "shop");
+        fleet = up.fleet();
+        cli = up.cli();
+        manifests = up.manifests();
     }
 
     @AfterEach
     void stopFleet() {
-        fleet.close();
+        up.close();
     }
 
     @Test

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidepool.manifests.cli.ExitCode;
 import io.tidepool.server.Cli;
 import io.tidepool.server.LocalFleet;
-import io.tidepool.sim.workload.Idle;
-import io.tidepool.store.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,22 +26,23 @@ class PlanCommandTest {
 
     @TempDir
     Path tmp;
+    private CliFleet up;
     private LocalFleet fleet;
     private Cli cli;
     private Path manifests;
 
     @BeforeEach
     void startFleet() throws IOException {
-        fleet = LocalFleet.start(tmp.resolve("data"), 1, endpoint -> Idle.TYPICAL);
-        cli = new Cli(fleet.url(), fleet.plane().adminToken());
-        manifests = Files.createDirectories(tmp.resolve("shop"));
-        Await.until(Duration.ofSeconds(30), "local-host-1 ready", () -> fleet.get("/api/v1/hosts/local-host-1").statusCode() == 200
-                && fleet.getJson("/api/v1/hosts/local-host-1").at("/status/ready").asBoolean());
+        up = CliFleet.start(tmp, "shop");
+        fleet = up.fleet();
+        cli = up.cli();
+        manifests = up.manifests();
+        up.awaitHostReady();
     }
 
     @AfterEach
     void stopFleet() {
-        fleet.close();
+        up.close();
     }
 
     @Test
