@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ExitUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,9 @@ public final class RatisStore implements Store {
      * for it, within {@code operationTimeout}.
      */
     public static RatisStore start(RatisStoreConfig config) {
+        // Ratis ends the whole JVM (System.exit) when its gRPC server cannot bind; an embedded
+        // store must fail its own start instead, with the reason, and leave the process to its owner.
+        ExitUtils.disableSystemExit();
         RaftGroup group = RaftSettings.group(config.clusterName(), config.peers());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tidepool-store-" + config.nodeId());
@@ -97,8 +101,19 @@ public final class RatisStore implements Store {
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
             scheduler.shutdownNow();
-            throw new StoreException("cannot start store node " + config.nodeId() + ": " + e.getMessage(), e);
+            throw new StoreException("cannot start store node " + config.nodeId() + " at " + config.self().address()
+                    + ": " + reason(e), e);
         }
+    }
+
+    /** The first message and, when deeper, the root cause's: "Failed to start Grpc server: Address already in use". */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + ": " + root.getMessage();
     }
 
     @Override

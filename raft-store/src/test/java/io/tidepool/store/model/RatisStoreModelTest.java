@@ -1,5 +1,6 @@
 package io.tidepool.store.model;
 
+import io.tidepool.store.LoopbackPort;
 import io.tidepool.store.ratis.RatisStore;
 import io.tidepool.store.ratis.RatisStoreConfig;
 import net.jqwik.api.Arbitrary;
@@ -10,8 +11,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -28,11 +27,7 @@ class RatisStoreModelTest {
     @BeforeContainer
     static void startStore() throws IOException {
         dir = Files.createTempDirectory("model-store");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        store = RatisStore.start(RatisStoreConfig.singleNode("m1", dir.resolve("m1"), "127.0.0.1:" + port));
+        store = RatisStore.start(RatisStoreConfig.singleNode("m1", dir.resolve("m1"), "127.0.0.1:" + LoopbackPort.free()));
     }
 
     @AfterContainer
