@@ -10,11 +10,17 @@ final class Commands {
     }
 
     static void run(List<String> command) throws IOException, InterruptedException {
+        output(command);
+    }
+
+    /** Runs the command and returns what it printed, stdout and stderr together. */
+    static String output(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes()).trim();
         if (process.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
                     + (output.isEmpty() ? "no output" : output));
         }
+        return output;
     }
 }

@@ -25,6 +25,14 @@ public record PostgresBinaries(String version, Path bin) {
         return bin.resolve("initdb");
     }
 
+    public Path pgBasebackup() {
+        return bin.resolve("pg_basebackup");
+    }
+
+    public Path pgControldata() {
+        return bin.resolve("pg_controldata");
+    }
+
     public Path pgCtl() {
         return bin.resolve("pg_ctl");
     }

@@ -1,6 +1,8 @@
 package io.tidepool.postgres;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,6 +31,12 @@ public final class PostgresServer {
     private static final String ENDPOINT_SETTINGS_FILE = "tidepool.conf";
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_.]*");
     private static final Duration FAST_SHUTDOWN = Duration.ofSeconds(30);
+    private static final int MAX_WAL_SENDERS = 4;
+    /**
+     * WAL a primary keeps for a standby between its base backup and its streaming, instead of a
+     * replication slot: a slot a discarded replacement left behind would keep WAL forever.
+     */
+    private static final String WAL_KEEP_SIZE = "128MB";
 
     /**
      * @param dataDir   kept across starts; made with initdb on the first
@@ -66,6 +74,26 @@ public final class PostgresServer {
                 StandardOpenOption.APPEND);
     }
 
+    /**
+     * Makes the data directory a copy of the primary's at {@code host}:{@code port}, set up to
+     * follow it as a streaming standby (standby.signal, primary_conninfo), as the computes' user.
+     *
+     * @param launch wraps the command, such as a cgroup's joining command: the pages it reads are
+     *               charged to the cgroup the standby will run in
+     */
+    public void baseBackup(String host, int port, UnaryOperator<List<String>> launch) throws IOException, InterruptedException {
+        makeOwnDirectory(config.dataDir());
+        Commands.run(launch.apply(config.user().command(List.of(config.binaries().pgBasebackup().toString(),
+                "-h", host, "-p", Integer.toString(port), "-U", SUPERUSER, "-D", config.dataDir().toString(),
+                "-R", "-X", "stream", "-c", "fast", "--no-password"))));
+    }
+
+    /** What pg_controldata prints of the data directory (the server is best stopped). */
+    public String controlData() throws IOException, InterruptedException {
+        return Commands.output(config.user().command(List.of(config.binaries().pgControldata().toString(),
+                "-D", config.dataDir().toString())));
+    }
+
     /** Writes the endpoint's settings; they apply at the next start or reload. */
     public void writeEndpointSettings(Map<String, String> settings) throws IOException {
         StringBuilder text = new StringBuilder("# Written by Tidepool from the endpoint's spec.\n");
@@ -93,7 +121,13 @@ public final class PostgresServer {
                 "-c", "port=" + config.port(),
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=" + config.socketDir(),
-                "-c", "shared_buffers=" + SizedSettings.SHARED_BUFFERS));
+                "-c", "shared_buffers=" + SizedSettings.SHARED_BUFFERS,
+                // What a streaming standby needs of its primary, on the command line so that the
+                // endpoint's own settings cannot take it away; all but wal_keep_size need a restart.
+                "-c", "wal_level=replica",
+                "-c", "max_wal_senders=" + MAX_WAL_SENDERS,
+                "-c", "hot_standby=on",
+                "-c", "wal_keep_size=" + WAL_KEEP_SIZE));
         postmaster = new ProcessBuilder(launch.apply(config.user().command(postgres)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()))
@@ -145,12 +179,18 @@ public final class PostgresServer {
      * @param timeout for connecting and for each statement
      */
     public Connection connect(Duration timeout) throws SQLException {
+        return connect("127.0.0.1", config.port(), "postgres", timeout);
+    }
+
+    /** A JDBC connection as the superuser to a database of any server the agent can reach. */
+    public static Connection connect(String host, int port, String database, Duration timeout) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", SUPERUSER);
         properties.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
         properties.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
         properties.setProperty("ApplicationName", "tidepool-agent");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + config.port() + "/postgres", properties);
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
     }
 
     /**

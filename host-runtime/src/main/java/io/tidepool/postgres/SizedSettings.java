@@ -13,7 +13,8 @@ import java.util.Map;
 public final class SizedSettings {
     private static final long MIB = 1L << 20;
     /** Fixed at start: Postgres' default, small enough for the smallest size (0.25 CU, 1 GiB). */
-    public static final String SHARED_BUFFERS = "128MB";
+    public static final long SHARED_BUFFERS_BYTES = 128 * MIB;
+    public static final String SHARED_BUFFERS = megabytes(SHARED_BUFFERS_BYTES);
 
     private SizedSettings() {
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
@@ -43,6 +44,8 @@ final class HostedCompute {
     final Compute compute;
     final PostgresServer server;
     final Optional<ComputeCgroup> cgroup;
+    /** Present for a replacement that streams from its endpoint's primary until it is promoted. */
+    final Optional<StandbyWarmUp> standby;
     /** Present when guest agents run; they need the cgroup too. */
     private final Optional<GuestConnections> guests;
     private final Optional<GuestAgent.Settings> guestSettings;
@@ -52,6 +55,11 @@ final class HostedCompute {
     volatile GuestAgent guest;
     private volatile Instant guestStartedAt;
     volatile Compute.Phase phase = Compute.Phase.Starting;
+    /** Ready to take over: a primary as soon as it runs, a standby once caught up and prewarmed. */
+    volatile boolean warm;
+    /** A standby's take-over has begun; it happens once. */
+    private final AtomicBoolean takingOver = new AtomicBoolean();
+    volatile boolean promoted;
     volatile Cu cu;
     volatile int restarts;
     volatile boolean stopped;
@@ -60,11 +68,12 @@ final class HostedCompute {
     private volatile int failedStarts;
     private volatile long failedAtNanos;
 
-    HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup,
+    HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup, Optional<StandbyWarmUp> standby,
                   Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings, Executor background) {
         this.compute = compute;
         this.server = server;
         this.cgroup = cgroup;
+        this.standby = standby;
         this.guests = guests;
         this.guestSettings = guestSettings;
         this.background = background;
@@ -105,11 +114,18 @@ final class HostedCompute {
             synchronized (this) {
                 server.alterSystem(SizedSettings.of(cu));
                 startGuest();
-                failedStarts = 0;
-                failure = null;
                 phase = Compute.Phase.Running;
             }
+            if (following()) {
+                log.info("{} is warm: {}", name(), standby.get().run(server, readyTimeout, () -> stopped || takingOver.get()));
+            }
+            failedStarts = 0;
+            failure = null;
+            warm = true;
         } catch (IOException | SQLException | RuntimeException e) {
+            if (stopped || takingOver.get()) {
+                return; // what stopped it, or the take-over, says what follows
+            }
             log.warn("starting {} failed", name(), e);
             failure = "starting failed: " + e.getMessage();
             failedStarts++;
@@ -126,7 +142,7 @@ final class HostedCompute {
      * crash-looping container is, and reported Failed with its reason meanwhile.
      */
     boolean dueForRetry() {
-        if (phase != Compute.Phase.Failed || stopped || failedStarts == 0) {
+        if (phase != Compute.Phase.Failed || stopped || failedStarts == 0 || takingOver.get()) {
             return false;
         }
         long wait = Math.min(LONGEST_RETRY.toNanos(), FIRST_RETRY.toNanos() << Math.min(failedStarts - 1, 16));
@@ -140,8 +156,6 @@ final class HostedCompute {
                     + " (looked in /usr/lib/postgresql/" + server.config().binaries().version() + "/bin and PATH)");
         }
         Files.createDirectories(server.config().logFile().getParent());
-        server.initialize();
-        server.writeEndpointSettings(compute.spec().postgres().settings());
         UnaryOperator<List<String>> launch = UnaryOperator.identity();
         if (cgroup.isPresent()) {
             ComputeCgroup group = cgroup.get();
@@ -150,7 +164,40 @@ final class HostedCompute {
             group.limitCpu(cu.cpu());
             launch = group::joiningCommand;
         }
+        if (standby.isEmpty()) {
+            server.initialize();
+        } else if (!server.initialized()) {
+            server.baseBackup(standby.get().primaryHost(), standby.get().primaryPort(), launch);
+        }
+        server.writeEndpointSettings(compute.spec().postgres().settings());
         server.start(launch);
+    }
+
+    /** Whether this compute is a standby that follows its endpoint's primary. */
+    boolean following() {
+        return standby.isPresent() && !promoted;
+    }
+
+    /** Claims the take-over of a standby promoted in the store: true once, for the caller that does it. */
+    boolean beginTakeOver() {
+        if (!following() || !takingOver.compareAndSet(false, true)) {
+            return false;
+        }
+        phase = Compute.Phase.Starting;
+        warm = false;
+        return true;
+    }
+
+    /** The take-over promoted this standby: it is its endpoint's primary. */
+    void promotedNow() {
+        promoted = true;
+        warm = true;
+        phase = Compute.Phase.Running;
+    }
+
+    void failTakeOver(String why) {
+        failure = why;
+        phase = Compute.Phase.Failed;
     }
 
     /**

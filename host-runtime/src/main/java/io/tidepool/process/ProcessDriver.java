@@ -11,6 +11,8 @@ import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.postgres.OsUser;
 import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.postgres.PostgresServer;
+import io.tidepool.standby.Replication;
+import io.tidepool.standby.StandbyFit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -48,13 +51,16 @@ import org.slf4j.LoggerFactory;
  * no metrics reach the autoscaler (sizes hold), downscales are checked here, and nothing catches
  * memory pressure before the kernel's OOM killer does.
  *
- * <p>Data lives per endpoint under the data root ({@code endpoints/NAME/pgdata}) and stays when a
- * compute stops, so the endpoint's next compute on a host sharing that root finds it. Postgres' own
- * lock on the directory keeps two postmasters off it.
+ * <p>Data lives per endpoint under the data root ({@link EndpointData}) and stays when a compute
+ * stops, so the endpoint's next compute on a host sharing that root finds it. Postgres' own lock on
+ * the directory keeps two postmasters off it.
  *
- * <p>Moves and planned restarts are stop and start: a replacement is only prepared
- * ({@link PreparedReplacement}; Running and warm then mean ready to take over), and its Postgres
- * starts on the endpoint's data when the store promotes it, once the old primary has stopped.
+ * <p>Moves and planned restarts replace the primary with a streaming standby: the replacement
+ * copies the running primary's data (pg_basebackup, inside its own cgroup), follows its WAL,
+ * loads the primary's hot pages ({@link StandbyWarmUp}), and reports warm then. When the store has
+ * fenced and stopped the primary and promotes the replacement, it takes over
+ * ({@link StandbyTakeOver}). Where there is no primary to stream from, a replacement is only
+ * prepared ({@link PreparedReplacement}) and starts on the endpoint's data once promoted.
  */
 public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
@@ -137,21 +143,90 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     @Override
     public void start(Compute compute, Instant now) {
         if (compute.spec().role() == Compute.Role.replacement) {
+            startReplacement(compute);
+            return;
+        }
+        instances.computeIfAbsent(compute.name(), name -> {
+            HostedCompute instance = launch(compute, server(compute), Optional.empty());
+            announce(compute, instance.server);
+            return instance;
+        });
+    }
+
+    /**
+     * A replacement streams from its endpoint's running primary when it can: same major version,
+     * and a primary that announced itself on this data root. Otherwise it is only prepared, to
+     * start on the endpoint's data once the primary has stopped, or refused, saying why.
+     */
+    private void startReplacement(Compute compute) {
+        if (replacements.containsKey(compute.name()) || instances.containsKey(compute.name())) {
+            return;
+        }
+        PreparedReplacement check = PreparedReplacement.of(compute, server(compute));
+        Optional<Integer> primaryPort = endpointData(compute).primaryPort();
+        if (check.failure().isPresent() || primaryPort.isEmpty()) {
             prepare(compute);
             return;
         }
-        instances.computeIfAbsent(compute.name(), name -> launch(compute, server(compute)));
-    }
-
-    /** Stop and start: a prepared replacement promoted to primary starts now, at the address it reported. */
-    @Override
-    public void follow(Compute compute, Instant now) {
-        PreparedReplacement prepared = replacements.get(compute.name());
-        if (prepared == null || compute.spec().role() != Compute.Role.primary || prepared.failure().isPresent()) {
+        Optional<String> unfit;
+        try {
+            unfit = StandbyFit.refusal(Replication.settingsToMatch("127.0.0.1", primaryPort.get()),
+                    compute.spec().postgres().settings());
+        } catch (SQLException e) {
+            unfit = Optional.of("its primary does not answer: " + e.getMessage());
+        }
+        if (unfit.isPresent()) {
+            log.info("{} takes over by stop and start, not as a streaming standby: {}", compute.name(), unfit.get());
+            prepare(compute);
             return;
         }
-        instances.computeIfAbsent(compute.name(), name -> launch(compute, prepared.server()));
+        EndpointData data = endpointData(compute);
+        instances.computeIfAbsent(compute.name(), name -> launch(compute,
+                server(compute, data.ofCompute(name), freePort()),
+                Optional.of(new StandbyWarmUp("127.0.0.1", primaryPort.get()))));
+    }
+
+    /**
+     * Follows the store's roles: a prepared replacement promoted to primary starts now, at the
+     * address it reported (stop and start); a streaming one takes over (see {@link StandbyTakeOver}).
+     */
+    @Override
+    public void follow(Compute compute, Instant now) {
+        if (compute.spec().role() != Compute.Role.primary) {
+            return;
+        }
+        HostedCompute streaming = instances.get(compute.name());
+        if (streaming != null && streaming.beginTakeOver()) {
+            lifecycle.submit(() -> new StandbyTakeOver(endpointData(compute), streaming, this::restartOnOldData).run());
+            return;
+        }
+        PreparedReplacement prepared = replacements.get(compute.name());
+        if (prepared == null || prepared.failure().isPresent()) {
+            return;
+        }
+        instances.computeIfAbsent(compute.name(), name -> {
+            announce(compute, prepared.server());
+            return launch(compute, prepared.server(), Optional.empty());
+        });
         replacements.remove(compute.name());
+    }
+
+    /** The take-over's fallback: the standby is gone, and Postgres starts on the old primary's data at its port. */
+    private void restartOnOldData(HostedCompute standby, Path oldData) {
+        Compute compute = standby.compute;
+        PostgresServer.Config was = standby.server.config();
+        PostgresServer server = new PostgresServer(new PostgresServer.Config(was.binaries(), was.user(), oldData, was.socketDir(),
+                was.port(), oldData.getParent().resolve("postgres.log")));
+        instances.put(compute.name(), launch(compute, server, Optional.empty()));
+        announce(compute, server);
+    }
+
+    private void announce(Compute compute, PostgresServer server) {
+        try {
+            endpointData(compute).announcePrimary(server.config().port());
+        } catch (IOException e) {
+            log.warn("{} could not announce itself as its endpoint's primary; its replacements will not stream from it", compute.name(), e);
+        }
     }
 
     private void prepare(Compute compute) {
@@ -162,9 +237,9 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         });
     }
 
-    private HostedCompute launch(Compute compute, PostgresServer server) {
+    private HostedCompute launch(Compute compute, PostgresServer server, Optional<StandbyWarmUp> standby) {
         HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
-                guests, settings.guests(), lifecycle);
+                standby, guests, settings.guests(), lifecycle);
         lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
@@ -195,6 +270,12 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
         try {
             instance.stop();
+            EndpointData data = endpointData(instance.compute);
+            if (instance.following()) {
+                data.remove(instance.server.config().dataDir()); // a discarded standby's copy is of no use
+            } else {
+                data.withdrawPrimary(instance.server.config().port());
+            }
         } catch (IOException e) {
             log.warn("stopping {} left something behind", name, e);
         } catch (InterruptedException e) {
@@ -232,7 +313,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         }
         Compute.Phase phase = instance.phase;
-        return Optional.of(new Observed(phase, instance.cu, instance.address(), phase == Compute.Phase.Running,
+        return Optional.of(new Observed(phase, instance.cu, instance.address(), phase == Compute.Phase.Running && instance.warm,
                 phase == Compute.Phase.Failed ? instance.failure : null));
     }
 
@@ -280,11 +361,22 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
     }
 
+    /** A server on the endpoint's data, wherever it lives now. */
     private PostgresServer server(Compute compute) {
-        String version = compute.spec().postgres().version();
-        Path endpoint = settings.dataRoot().resolve("endpoints").resolve(compute.spec().endpoint());
-        return new PostgresServer(new PostgresServer.Config(binaries(version), user, endpoint.resolve("pgdata"),
-                settings.dataRoot().resolve("sockets").resolve(compute.name()), freePort(), endpoint.resolve("postgres.log")));
+        try {
+            return server(compute, endpointData(compute).current(), freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("where the data of endpoint " + compute.spec().endpoint() + " lives cannot be read", e);
+        }
+    }
+
+    private PostgresServer server(Compute compute, Path dataDir, int port) {
+        return new PostgresServer(new PostgresServer.Config(binaries(compute.spec().postgres().version()), user, dataDir,
+                settings.dataRoot().resolve("sockets").resolve(compute.name()), port, dataDir.getParent().resolve("postgres.log")));
+    }
+
+    private EndpointData endpointData(Compute compute) {
+        return new EndpointData(settings.dataRoot(), compute.spec().endpoint());
     }
 
     /** The binaries of {@code version}, or a stand-in whose absence {@link HostedCompute#boot} reports. */

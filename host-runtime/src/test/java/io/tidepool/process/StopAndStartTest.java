@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A replacement on the process driver is prepared beside the running primary and starts on the
- * endpoint's data once promoted. Real Postgres in real cgroups; skipped, saying why, where the
+ * A replacement on the process driver with no primary to stream from (none announced itself on
+ * the data root, as for a primary on another machine) is prepared beside it and starts on the
+ * endpoint's data once promoted: the stop-and-start fallback. Real Postgres in real cgroups; skipped, saying why, where the
  * machine lacks them.
  */
 class StopAndStartTest {
@@ -75,10 +76,11 @@ class StopAndStartTest {
     }
 
     @Test
-    void aReplacementIsPreparedBesideThePrimaryAndStartsOnItsDataWhenPromoted() throws Exception {
+    void aReplacementWithNoPrimaryToStreamFromIsPreparedAndStartsOnTheDataWhenPromoted() throws Exception {
         driver.start(compute("shop-1", Compute.Role.primary), NOW);
         awaitRunning("shop-1");
         execute("shop-1", "CREATE TABLE orders (id int)", "INSERT INTO orders VALUES (1), (2)");
+        Files.delete(scratch.resolve("endpoints/shop/primary"));
 
         driver.start(compute("shop-2", Compute.Role.replacement), NOW);
         ComputeDriver.Observed prepared = driver.observe("shop-2", NOW).orElseThrow();

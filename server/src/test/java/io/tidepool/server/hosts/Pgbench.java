@@ -44,6 +44,11 @@ final class Pgbench implements AutoCloseable {
                 "-T", Long.toString(duration.toSeconds()));
     }
 
+    /** Starts {@code clients} sessions running pgbench's writing (TPC-B like) transaction for at most {@code duration}. */
+    static Pgbench writing(String address, int clients, Duration duration, Path log) throws IOException {
+        return start(address, log, "-n", "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(duration.toSeconds()));
+    }
+
     private static Pgbench start(String address, Path log, String... options) throws IOException {
         URI uri = URI.create(address);
         List<String> command = new ArrayList<>(List.of(pgbench().toString(), "-h", uri.getHost(),
