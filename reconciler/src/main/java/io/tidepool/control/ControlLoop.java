@@ -9,6 +9,7 @@ import io.tidepool.autoscale.ScalingPolicy;
 import io.tidepool.buffer.BufferReconciler;
 import io.tidepool.buffer.HostProviders;
 import io.tidepool.capacity.LedgerReconciler;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.endpoint.EndpointReconciler;
 import io.tidepool.event.EventLog;
 import io.tidepool.health.HostHealthReconciler;
@@ -113,6 +114,12 @@ public final class ControlLoop implements AutoCloseable {
     /** @param observers hear what the controllers of this term do, for metrics */
     public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings, HostProviders providers,
                        ControlObservers observers) {
+        this(store, clock, telemetry, settings, providers, observers, ClientAddresses.NONE);
+    }
+
+    /** @param addresses the endpoints' stable addresses, when an endpoint proxy serves them */
+    public ControlLoop(Store store, InstantSource clock, Telemetry telemetry, Settings settings, HostProviders providers,
+                       ControlObservers observers, ClientAddresses addresses) {
         this.cache = new FleetCache(new ResourceRegistry(store));
         this.telemetry = telemetry;
         this.settings = settings;
@@ -121,12 +128,13 @@ public final class ControlLoop implements AutoCloseable {
         placement = controller("placement", clock, placementReconciler);
         ledger = controller("ledger", clock, new LedgerReconciler(cache, store));
         health = controller("host-health", clock, new HostHealthReconciler(cache, store, telemetry, clock, settings.grace()));
-        endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock));
+        endpoints = controller("endpoint", clock, new EndpointReconciler(cache, store, telemetry, clock, addresses));
         autoscaler = new AutoscaleReconciler(cache, store, settings.scaling(), clock, observers.scaling());
         autoscale = controller("autoscale", clock, autoscaler);
-        migrator = new MigrationReconciler(cache, store, telemetry, clock, settings.migrations(), observers.migrations());
+        migrator = new MigrationReconciler(cache, store, telemetry, clock, settings.migrations(), observers.migrations(),
+                addresses);
         migration = controller("migration", clock, migrator);
-        restarter = new RestartReconciler(cache, store, clock, settings.restarts(), observers.restarts());
+        restarter = new RestartReconciler(cache, store, clock, settings.restarts(), observers.restarts(), addresses);
         restart = controller("restart", clock, restarter);
         bufferReconciler = new BufferReconciler(cache, store, providers, clock, settings.buffer());
         buffer = controller("buffer", clock, bufferReconciler);

@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One endpoint (the key): reports what its primary compute does (phase, size, address) in the
+ * One endpoint (the key): reports what its primary compute does (phase, size, address: the
+ * proxy's stable one when a proxy serves it, see {@link ClientAddresses}) in the
  * endpoint's status, and suspends it when it has been idle for {@code suspendAfter}: the compute is
  * deleted with the endpoint's claim in one transaction, and the ledger sync releases its CU.
  */
@@ -31,12 +32,20 @@ public final class EndpointReconciler implements Reconciler<String> {
     private final Store store;
     private final Telemetry telemetry;
     private final InstantSource clock;
+    private final ClientAddresses addresses;
 
     public EndpointReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock) {
+        this(cache, store, telemetry, clock, ClientAddresses.NONE);
+    }
+
+    /** @param addresses the endpoints' stable addresses, when a proxy serves them */
+    public EndpointReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
+                              ClientAddresses addresses) {
         this.cache = cache;
         this.store = store;
         this.telemetry = telemetry;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     @Override
@@ -78,7 +87,8 @@ public final class EndpointReconciler implements Reconciler<String> {
         boolean fenced = primary.spec().role() == Compute.Role.fenced;
         // A fenced primary stops for the moment of a switch: the endpoint keeps showing its size and address.
         Cu cu = !fenced && observed != null && observed.cu() != null ? observed.cu() : s.cu();
-        String address = fenced || observed == null ? s.address() : observed.address();
+        String address = fenced || observed == null ? addresses.of(endpoint.name()).orElse(s.address())
+                : addresses.address(endpoint.name(), observed.address());
         if (phase == s.phase() && Objects.equals(cu, s.cu()) && Objects.equals(address, s.address())
                 && Objects.equals(primary.spec().host(), s.host())) {
             return Result.done();
@@ -106,7 +116,9 @@ public final class EndpointReconciler implements Reconciler<String> {
         Endpoint.Status s = endpoint.status();
         List<Condition> conditions = Conditions.set(s.conditions(),
                 new Condition(Conditions.SUSPENDED, Condition.Status.True, "Idle", explanation, now));
-        Endpoint.Status next = new Endpoint.Status(Endpoint.Phase.Suspended, null, Cu.ZERO, null, conditions,
+        // A proxy's address stays while the endpoint sleeps: the next connection there wakes it.
+        Endpoint.Status next = new Endpoint.Status(Endpoint.Phase.Suspended, null, Cu.ZERO,
+                addresses.of(endpoint.name()).orElse(null), conditions,
                 s.lastDecision(), null, s.epoch(), null);
         ResourceTxn txn = new ResourceTxn().delete(primary).update(endpoint, endpoint.withStatus(next));
         for (Compute other : cache.computes.byIndex(FleetCache.BY_ENDPOINT, endpoint.name())) {

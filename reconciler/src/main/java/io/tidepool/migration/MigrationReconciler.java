@@ -12,6 +12,7 @@ import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.HostRoom;
 import io.tidepool.capacity.Ledger;
 import io.tidepool.control.FleetCache;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.reconcile.Reconciler;
 import io.tidepool.reconcile.Result;
 import io.tidepool.registry.ResourceTxn;
@@ -51,6 +52,7 @@ public final class MigrationReconciler implements Reconciler<String> {
     private final MigrationSettings settings;
     private final Map<String, MigrationPlan> lastPlans = new ConcurrentHashMap<>();
     private final MigrationObserver observer;
+    private final ClientAddresses addresses;
     /** The revision of this controller's latest write: it never plans from a cache that does not hold it yet. */
     private final AtomicLong writtenRevision = new AtomicLong();
 
@@ -61,6 +63,13 @@ public final class MigrationReconciler implements Reconciler<String> {
 
     public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
                                MigrationSettings settings, MigrationObserver observer) {
+        this(cache, store, telemetry, clock, settings, observer, ClientAddresses.NONE);
+    }
+
+    /** @param addresses the endpoints' stable addresses, which a move keeps */
+    public MigrationReconciler(FleetCache cache, Store store, Telemetry telemetry, InstantSource clock,
+                               MigrationSettings settings, MigrationObserver observer, ClientAddresses addresses) {
+        this.addresses = addresses;
         this.cache = cache;
         this.store = store;
         this.telemetry = telemetry;
@@ -172,7 +181,8 @@ public final class MigrationReconciler implements Reconciler<String> {
         Migration.Status status = migration.status();
         ResourceTxn txn = new ResourceTxn();
         Host target = cache.hosts.get(spec.targetHost()).orElse(null);
-        Cu cu = Switchover.complete(txn, endpoint, primary, replacement, target, cell, endpoint.status().conditions());
+        Cu cu = Switchover.complete(txn, endpoint, primary, replacement, target, cell, endpoint.status().conditions(),
+                addresses);
         Instant warmAt = status.warmAt() == null ? now : status.warmAt();
         txn.update(migration, migration.withStatus(new Migration.Status(Migration.Phase.Succeeded, status.startedAt(),
                 warmAt, now, "switched to " + replacement.name() + " (" + cu + " CU) on " + spec.targetHost()

@@ -9,6 +9,8 @@ import io.tidepool.capacity.HostCapacity;
 import io.tidepool.capacity.HostRoom;
 import io.tidepool.control.Conditions;
 import io.tidepool.control.FleetCache;
+import io.tidepool.endpoint.ClientAddresses;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.placement.BestFit;
 import io.tidepool.placement.PlacementPlan;
 import io.tidepool.placement.PlacementRequest;
@@ -43,6 +45,7 @@ public final class RestartReconciler implements Reconciler<String> {
     private final RestartSettings settings;
     private final Map<String, RestartDecision> lastDecisions = new ConcurrentHashMap<>();
     private final RestartObserver observer;
+    private final ClientAddresses addresses;
 
     public RestartReconciler(FleetCache cache, Store store, InstantSource clock, RestartSettings settings) {
         this(cache, store, clock, settings, RestartObserver.NONE);
@@ -50,6 +53,13 @@ public final class RestartReconciler implements Reconciler<String> {
 
     public RestartReconciler(FleetCache cache, Store store, InstantSource clock, RestartSettings settings,
                              RestartObserver observer) {
+        this(cache, store, clock, settings, observer, ClientAddresses.NONE);
+    }
+
+    /** @param addresses the endpoints' stable addresses, which a restart keeps */
+    public RestartReconciler(FleetCache cache, Store store, InstantSource clock, RestartSettings settings,
+                             RestartObserver observer, ClientAddresses addresses) {
+        this.addresses = addresses;
         this.cache = cache;
         this.store = store;
         this.clock = clock;
@@ -197,7 +207,7 @@ public final class RestartReconciler implements Reconciler<String> {
                 "restarted for " + need.restartReason().orElse("the spec") + ": switched from " + primary.name() + " on "
                         + primary.spec().host() + " to " + replacement.name() + " on " + replacement.spec().host(), now));
         ResourceTxn txn = new ResourceTxn();
-        Switchover.complete(txn, endpoint, primary, replacement, target, cell, conditions);
+        Switchover.complete(txn, endpoint, primary, replacement, target, cell, conditions, addresses);
         if (!committed(txn)) {
             return Result.after(RETRY_AFTER_CONFLICT);
         }

@@ -5,6 +5,7 @@ import io.tidepool.api.resource.Cell;
 import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Condition;
 import io.tidepool.api.resource.Endpoint;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.capacity.HostCapacity;
@@ -135,7 +136,7 @@ public final class Switchover {
      * primary gets.
      */
     public static Cu complete(ResourceTxn txn, Endpoint endpoint, Compute primary, Compute replacement,
-                              Host target, Cell cell, List<Condition> conditions) {
+                              Host target, Cell cell, List<Condition> conditions, ClientAddresses addresses) {
         Cu cu = replacement.spec().cu();
         Cu wanted = primary.spec().cu();
         if (wanted.compareTo(cu) > 0) {
@@ -162,7 +163,7 @@ public final class Switchover {
         Compute.Status observed = replacement.status();
         txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(Endpoint.Phase.Running, s.host(),
                 observed != null && observed.cu() != null ? observed.cu() : cu,
-                observed == null ? null : observed.address(), conditions, e.lastDecision(), replacement.name(),
+                addresses.address(endpoint.name(), observed == null ? null : observed.address()), conditions, e.lastDecision(), replacement.name(),
                 s.epoch(), e.resumeRequestedAt())));
         return cu;
     }

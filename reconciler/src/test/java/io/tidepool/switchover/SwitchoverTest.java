@@ -14,6 +14,7 @@ import io.tidepool.api.resource.Kind;
 import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.api.resource.Resource;
 import io.tidepool.capacity.Ledger;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.store.Txn;
@@ -70,7 +71,7 @@ class SwitchoverTest {
         Endpoint endpoint = stored(endpoint(1, "db-1"));
 
         ResourceTxn txn = new ResourceTxn();
-        Cu cu = Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of());
+        Cu cu = Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of(), ClientAddresses.NONE);
         assertThat(store.txn(txn.toTxn()).succeeded()).isTrue();
 
         assertThat(cu).isEqualTo(Cu.ofWhole(2));
@@ -87,6 +88,21 @@ class SwitchoverTest {
     }
 
     @Test
+    void theSwitchKeepsTheEndpointsStableAddressWhenAProxyServesIt() {
+        Host target = stored(host("h2", Cu.ofWhole(1)));
+        Compute primary = stored(compute("db-1", "h1", Cu.ofWhole(1), 1, Compute.Role.primary));
+        Compute replacement = stored(compute("db-2", "h2", Cu.ofWhole(1), 2, Compute.Role.replacement));
+        Endpoint endpoint = stored(endpoint(1, "db-1"));
+        String stable = "postgresql://postgres@127.0.0.1:6432/postgres";
+
+        ResourceTxn txn = new ResourceTxn();
+        Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of(), name -> Optional.of(stable));
+        assertThat(store.txn(txn.toTxn()).succeeded()).isTrue();
+
+        assertThat(get(Endpoint.class, Kind.ENDPOINT, "e").status().address()).isEqualTo(stable);
+    }
+
+    @Test
     void aSwitchDecidedFromAStaleReadWritesNothing() {
         Host target = stored(host("h2", Cu.ofWhole(1)));
         Compute primary = stored(compute("db-1", "h1", Cu.ofWhole(1), 1, Compute.Role.primary));
@@ -95,7 +111,7 @@ class SwitchoverTest {
         stored(primary); // someone wrote the primary since it was read
 
         ResourceTxn txn = new ResourceTxn();
-        Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of());
+        Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of(), ClientAddresses.NONE);
         assertThat(store.txn(txn.toTxn()).succeeded()).isFalse();
         assertThat(get(Compute.class, Kind.COMPUTE, "db-2").spec().role()).isEqualTo(Compute.Role.replacement);
         assertThat(get(Endpoint.class, Kind.ENDPOINT, "e").status().compute()).isEqualTo("db-1");

@@ -3,6 +3,7 @@ package io.tidepool.server;
 import io.tidepool.api.codec.ManifestCodec;
 import io.tidepool.buffer.HostProviders;
 import io.tidepool.control.ControlLoop;
+import io.tidepool.endpoint.ClientAddresses;
 import io.tidepool.reconcile.LeaderGate;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.api.ApiServer;
@@ -12,6 +13,9 @@ import io.tidepool.server.auth.TokenOwner;
 import io.tidepool.server.auth.TokenRegistry;
 import io.tidepool.server.metrics.ServerMetrics;
 import io.tidepool.server.metrics.TermMetrics;
+import io.tidepool.server.proxy.NodeProxy;
+import io.tidepool.server.proxy.ProxyPorts;
+import io.tidepool.server.proxy.ProxySettings;
 import io.tidepool.server.sync.LeaderSync;
 import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.Store;
@@ -47,6 +51,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ManifestApplier applier;
     private final LeaderSync leaderSync;
     private final String adminToken;
+    private NodeProxy proxy;
 
     private ControlPlane(DataDirLock lock, Store store, LeaderTerms terms, ApiServer api, ManifestApplier applier,
                          LeaderSync leaderSync, String adminToken) {
@@ -63,21 +68,34 @@ public final class ControlPlane implements AutoCloseable {
      * @param peers       every member of the store's Raft group, this node included
      * @param controllers how the controllers behave while this node leads
      * @param sync        the git sync the leader runs, if any
+     * @param proxy       the endpoint proxy this node runs, if any
+     * @param clock       the controllers' and the proxy's clock (tests move it to make an endpoint idle)
      */
     public record Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort,
-                         ControlLoop.Settings controllers, Optional<SyncSettings> sync) {
+                         ControlLoop.Settings controllers, Optional<SyncSettings> sync, Optional<ProxySettings> proxy,
+                         Clock clock) {
         public Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort) {
             this(nodeId, dataDir, peers, httpHost, httpPort, ControlLoop.Settings.DEFAULT);
         }
 
         public Config(String nodeId, Path dataDir, List<Peer> peers, String httpHost, int httpPort,
                       ControlLoop.Settings controllers) {
-            this(nodeId, dataDir, peers, httpHost, httpPort, controllers, Optional.empty());
+            this(nodeId, dataDir, peers, httpHost, httpPort, controllers, Optional.empty(), Optional.empty(),
+                    Clock.systemUTC());
         }
 
         /** With a git sync that the leader runs; its cache clone lives in the data dir. */
         public Config withSync(Optional<SyncSettings> settings) {
-            return new Config(nodeId, dataDir, peers, httpHost, httpPort, controllers, settings);
+            return new Config(nodeId, dataDir, peers, httpHost, httpPort, controllers, settings, proxy, clock);
+        }
+
+        /** With the endpoint proxy: endpoints' addresses become the proxy's. */
+        public Config withProxy(Optional<ProxySettings> settings) {
+            return new Config(nodeId, dataDir, peers, httpHost, httpPort, controllers, sync, settings, clock);
+        }
+
+        public Config withClock(Clock newClock) {
+            return new Config(nodeId, dataDir, peers, httpHost, httpPort, controllers, sync, proxy, newClock);
         }
     }
 
@@ -95,17 +113,24 @@ public final class ControlPlane implements AutoCloseable {
         LeaderTerms terms = null;
         LeaderSync leaderSync = null;
         try {
-            Clock clock = Clock.systemUTC();
+            Clock clock = config.clock();
             TokenRegistry tokens = new TokenRegistry(store, clock);
             ManifestApplier applier = new ManifestApplier(new ResourceRegistry(store), new ManifestCodec(), clock);
             ServerMetrics metrics = new ServerMetrics(store);
-            terms = new LeaderTerms(store, clock, config.controllers(), metrics);
+            ProxyPorts ports = config.proxy().map(p -> new ProxyPorts(store, p.ports())).orElse(null);
+            ClientAddresses addresses = ports == null ? ClientAddresses.NONE
+                    : NodeProxy.addresses(ports, config.proxy().get());
+            terms = new LeaderTerms(store, clock, config.controllers(), metrics, addresses);
             leaderSync = new LeaderSync(store, applier, config.sync(), config.dataDir().resolve("git"), clock,
                     LeaderSync.DRIFT_CHECK_EVERY);
             ApiServer api = ApiServer.start(new ApiServer.Settings(config.nodeId(), config.httpHost(), config.httpPort(),
                     store, applier, tokens, metrics, terms::current));
             ControlPlane plane = new ControlPlane(lock, store, terms, api, applier, leaderSync, adminToken);
             plane.registerToken(tokens, TokenOwner.admin(config.nodeId()));
+            if (ports != null) {
+                // After the token: the store has a leader by then, and the proxy lists from it.
+                startProxy(plane, ports, config.proxy().get(), clock);
+            }
             return plane;
         } catch (RuntimeException e) {
             if (leaderSync != null) {
@@ -128,11 +153,12 @@ public final class ControlPlane implements AutoCloseable {
         private final AtomicReference<ControlLoop> current = new AtomicReference<>();
         private final LeaderGate gate;
 
-        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings, ServerMetrics metrics) {
+        LeaderTerms(Store store, Clock clock, ControlLoop.Settings settings, ServerMetrics metrics,
+                    ClientAddresses addresses) {
             gate = new LeaderGate(store.leadership(), () -> {
                 TermMetrics counts = metrics.newTerm(clock.instant());
                 ControlLoop loop = new ControlLoop(store, clock, new Telemetry(clock.instant()), settings,
-                        HostProviders.none(), counts.observers());
+                        HostProviders.none(), counts.observers(), addresses);
                 loop.start();
                 current.set(loop);
                 metrics.leading(counts, loop);
@@ -184,8 +210,23 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    private static void startProxy(ControlPlane plane, ProxyPorts ports, ProxySettings settings, Clock clock) {
+        try {
+            plane.proxy = NodeProxy.start(plane.store, ports, settings, plane::leaderTelemetry, clock);
+        } catch (IOException | RuntimeException e) {
+            // The caller's clean-up closes the rest of the node.
+            plane.api.close();
+            throw new IllegalStateException("cannot start the endpoint proxy: " + e.getMessage(), e);
+        }
+    }
+
     public Store store() {
         return store;
+    }
+
+    /** The endpoint proxy this node runs, if it runs one. */
+    public Optional<NodeProxy> proxy() {
+        return Optional.ofNullable(proxy);
     }
 
     /** The controllers of this node's current term of leadership; null while it does not lead. */
@@ -219,6 +260,9 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (proxy != null) {
+                proxy.close();
+            }
             api.close();
         } finally {
             try {

@@ -22,10 +22,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@code tidepool up} runs, in a test: a single-node control plane on real Ratis and RocksDB,
@@ -63,14 +63,25 @@ public final class LocalFleet implements AutoCloseable {
     /** Starts the control plane with these controllers, applies {@link #CELL}, then the hosts on these drivers. */
     public static LocalFleet start(Path dataDir, ControlLoop.Settings controllers, LocalHosts.Settings hostSettings,
                                    Function<String, ComputeDriver> drivers) throws IOException {
-        ControlPlane plane = ControlPlane.start(new ControlPlane.Config("n1", dataDir,
+        return start(dataDir, controllers, UnaryOperator.identity(), hostSettings, drivers);
+    }
+
+    /**
+     * As {@link #start(Path, ControlLoop.Settings, LocalHosts.Settings, Function)}, with a variant of
+     * the control plane's config (an endpoint proxy, a clock), whose clock the hosts share.
+     */
+    public static LocalFleet start(Path dataDir, ControlLoop.Settings controllers, UnaryOperator<ControlPlane.Config> variant,
+                                   LocalHosts.Settings hostSettings, Function<String, ComputeDriver> drivers)
+            throws IOException {
+        ControlPlane.Config config = variant.apply(new ControlPlane.Config("n1", dataDir,
                 List.of(new Peer("n1", "127.0.0.1:" + LoopbackPort.free())), "127.0.0.1", 0, controllers));
+        ControlPlane plane = ControlPlane.start(config);
         try {
             var created = plane.applier().apply(List.of(new ManifestFile("cell.yaml", CELL)), false);
             if (!created.errors().isEmpty()) {
                 throw new IllegalStateException(created.errors().get(0).format());
             }
-            LocalHosts hosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, hostSettings, drivers, Clock.systemUTC());
+            LocalHosts hosts = LocalHosts.start(plane.store(), plane::leaderTelemetry, hostSettings, drivers, config.clock());
             return new LocalFleet(plane, hosts);
         } catch (RuntimeException e) {
             plane.close();

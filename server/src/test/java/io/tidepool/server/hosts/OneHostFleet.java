@@ -11,6 +11,7 @@ import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.process.ProcessDriver;
+import io.tidepool.server.ControlPlane;
 import io.tidepool.server.LocalFleet;
 import io.tidepool.store.Await;
 import java.io.IOException;
@@ -57,6 +58,12 @@ final class OneHostFleet implements AutoCloseable {
      */
     static OneHostFleet start(Path dir, ControlLoop.Settings controllers, UnaryOperator<ProcessDriver.Settings> variant)
             throws Exception {
+        return start(dir, controllers, UnaryOperator.identity(), variant);
+    }
+
+    /** As {@link #start(Path, ControlLoop.Settings, UnaryOperator)}, with a variant of the control plane's config. */
+    static OneHostFleet start(Path dir, ControlLoop.Settings controllers, UnaryOperator<ControlPlane.Config> plane,
+                              UnaryOperator<ProcessDriver.Settings> variant) throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         CgroupLayout layout = CgroupLayout.detect();
         String parent = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -64,7 +71,7 @@ final class OneHostFleet implements AutoCloseable {
         HostShape shape = new HostShape(MilliCpu.ofCpus(8), LocalMachine.slice(1).memory());
         AtomicReference<ProcessDriver> driver = new AtomicReference<>();
         try {
-            LocalFleet fleet = LocalFleet.start(dir.resolve("store"), controllers,
+            LocalFleet fleet = LocalFleet.start(dir.resolve("store"), controllers, plane,
                     new LocalHosts.Settings("local", 1, shape, LocalFleet.step(), LocalHosts.Settings.LEASE), name -> {
                         try {
                             driver.set(new ProcessDriver(variant.apply(new ProcessDriver.Settings(dir.resolve("computes"),

@@ -2,6 +2,7 @@ package io.tidepool.server.hosts;
 
 import io.tidepool.control.ControlLoop;
 import io.tidepool.process.ProcessDriver;
+import io.tidepool.server.ControlPlane;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -24,6 +25,12 @@ final class OneHostFleets implements BeforeAllCallback, AfterEachCallback {
     OneHostFleet start(Path dir, ControlLoop.Settings controllers, UnaryOperator<ProcessDriver.Settings> variant)
             throws Exception {
         current = OneHostFleet.start(dir, controllers, variant);
+        return current;
+    }
+
+    OneHostFleet start(Path dir, ControlLoop.Settings controllers, UnaryOperator<ControlPlane.Config> plane,
+                       UnaryOperator<ProcessDriver.Settings> variant) throws Exception {
+        current = OneHostFleet.start(dir, controllers, plane, variant);
         return current;
     }
 

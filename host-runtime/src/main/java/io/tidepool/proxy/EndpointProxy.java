@@ -1,0 +1,250 @@
+package io.tidepool.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The endpoint proxy: one listening port per endpoint, all accepted on one selector thread; each
+ * connection then gets a thread for each direction (Java 17 has no virtual threads), from a pool
+ * bounded by {@link Settings#maxConnections}. A connection over the bound is answered with an
+ * ErrorResponse (too many connections) rather than queued.
+ */
+public final class EndpointProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EndpointProxy.class);
+
+    /**
+     * @param bindHost       the address the endpoints' ports listen on
+     * @param tls            TLS for clients that ask for it; empty to answer them 'N' (plain text)
+     * @param maxConnections open client connections at most, over all endpoints
+     * @param connectTimeout how long connecting to a compute may take
+     */
+    public record Settings(String bindHost, Optional<SSLContext> tls, Admission.Bounds bounds, int maxConnections,
+                           Duration connectTimeout) {
+        public static final int MAX_CONNECTIONS = 1000;
+
+        public Settings {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
+        }
+
+        public static Settings of(String bindHost) {
+            return new Settings(bindHost, Optional.empty(), Admission.Bounds.DEFAULT, MAX_CONNECTIONS, Duration.ofSeconds(5));
+        }
+
+        public Settings withTls(Optional<SSLContext> context) {
+            return new Settings(bindHost, context, bounds, maxConnections, connectTimeout);
+        }
+
+        public Settings withBounds(Admission.Bounds newBounds) {
+            return new Settings(bindHost, tls, newBounds, maxConnections, connectTimeout);
+        }
+    }
+
+    /** Asks for a suspended endpoint to be resumed; throws when it cannot ask. */
+    @FunctionalInterface
+    public interface Wakeup {
+        void resume(String endpoint) throws Exception;
+    }
+
+    /** What each connection shares with the proxy. */
+    record Context(Settings settings, RouteTable routes, Wakeup wakeup, ProxyActivity activity, CancelKeys cancelKeys,
+                   InstantSource clock, Executor threads, Set<Socket> open) {
+        void closed(Socket client) {
+            open.remove(client);
+        }
+    }
+
+    private final Context context;
+    private final ThreadPoolExecutor threads;
+    private final Selector selector;
+    private final Map<String, ServerSocketChannel> listeners = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor = new Thread(this::acceptLoop, "proxy-accept");
+    private volatile boolean closed;
+
+    public EndpointProxy(Settings settings, RouteTable routes, Wakeup wakeup, ProxyActivity activity,
+                         InstantSource clock) throws IOException {
+        AtomicInteger threadNumber = new AtomicInteger();
+        // Two threads per connection: the pool never queues, so its bound is the connections' bound.
+        threads = new ThreadPoolExecutor(0, 2 * settings.maxConnections(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "proxy-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        context = new Context(settings, routes, wakeup, activity, new CancelKeys(), clock, threads,
+                ConcurrentHashMap.newKeySet());
+        selector = Selector.open();
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * Starts listening for {@code endpoint} on {@code port} (0 for any free one, in tests); a no-op
+     * when it listens already.
+     *
+     * @return the port it listens on
+     */
+    public synchronized int serve(String endpoint, int port) throws IOException {
+        ServerSocketChannel existing = listeners.get(endpoint);
+        if (existing != null) {
+            return ((InetSocketAddress) existing.getLocalAddress()).getPort();
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(context.settings().bindHost(), port), 128);
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot listen for endpoint " + endpoint + " on " + context.settings().bindHost() + ":"
+                    + port + ": " + e.getMessage(), e);
+        }
+        listeners.put(endpoint, channel);
+        onSelector(() -> {
+            try {
+                channel.register(selector, SelectionKey.OP_ACCEPT, endpoint);
+            } catch (IOException e) {
+                log.warn("{}: cannot accept on its port: {}", endpoint, e.toString());
+            }
+        });
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    /** Stops listening for {@code endpoint}; its open connections go on until they close. */
+    public synchronized void stopServing(String endpoint) {
+        ServerSocketChannel channel = listeners.remove(endpoint);
+        if (channel != null) {
+            onSelector(() -> close(channel));
+        }
+    }
+
+    /** The port each endpoint listens on now. */
+    public Map<String, Integer> ports() {
+        Map<String, Integer> ports = new TreeMap<>();
+        listeners.forEach((endpoint, channel) -> {
+            try {
+                ports.put(endpoint, ((InetSocketAddress) channel.getLocalAddress()).getPort());
+            } catch (IOException e) {
+                // Closed meanwhile: it no longer listens.
+            }
+        });
+        return ports;
+    }
+
+    public ProxyActivity activity() {
+        return context.activity();
+    }
+
+    private void onSelector(Runnable task) {
+        selectorTasks.add(task);
+        selector.wakeup();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                selector.select();
+                Runnable task;
+                while ((task = selectorTasks.poll()) != null) {
+                    task.run();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (key.isValid() && key.isAcceptable()) {
+                        accept((ServerSocketChannel) key.channel(), (String) key.attachment());
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    log.warn("proxy: accepting connections failed, going on: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void accept(ServerSocketChannel listener, String endpoint) throws IOException {
+        SocketChannel channel;
+        while ((channel = listener.accept()) != null) {
+            // Accepted channels block, whatever their listener does: each connection has its threads.
+            Socket client = channel.socket();
+            if (connections.incrementAndGet() > context.settings().maxConnections()) {
+                connections.decrementAndGet();
+                refuseBusy(client, endpoint);
+                continue;
+            }
+            context.open().add(client);
+            try {
+                threads.execute(() -> {
+                    try {
+                        new ClientConnection(endpoint, client, context).run();
+                    } finally {
+                        connections.decrementAndGet();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                connections.decrementAndGet();
+                context.open().remove(client);
+                refuseBusy(client, endpoint);
+            }
+        }
+    }
+
+    private void refuseBusy(Socket client, String endpoint) {
+        try (client) {
+            client.getOutputStream().write(new ErrorResponse(ErrorResponse.TOO_MANY_CONNECTIONS,
+                    "the proxy has " + context.settings().maxConnections() + " connections open already; endpoint "
+                            + endpoint + " takes no more now").encode());
+        } catch (IOException e) {
+            log.debug("{}: could not refuse a connection: {}", endpoint, e.toString());
+        }
+    }
+
+    private static void close(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            log.debug("closing {} failed: {}", closeable, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listeners.values().forEach(EndpointProxy::close);
+        listeners.clear();
+        close(selector);
+        try {
+            acceptor.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.open().forEach(EndpointProxy::close);
+        threads.shutdownNow();
+    }
+}
