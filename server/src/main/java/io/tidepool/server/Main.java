@@ -2,12 +2,14 @@ package io.tidepool.server;
 
 import io.tidepool.manifests.cli.ApplyCommand;
 import io.tidepool.manifests.cli.CliErrors;
+import io.tidepool.manifests.cli.ConnectionStringCommand;
 import io.tidepool.manifests.cli.ConsoleLinkCommand;
 import io.tidepool.manifests.cli.DeleteCommand;
 import io.tidepool.manifests.cli.DescribeCommand;
 import io.tidepool.manifests.cli.DiffCommand;
 import io.tidepool.manifests.cli.GetCommand;
 import io.tidepool.manifests.cli.PlanCommand;
+import io.tidepool.manifests.cli.PsqlCommand;
 import io.tidepool.manifests.cli.ResumeCommand;
 import io.tidepool.manifests.cli.SyncCommand;
 import io.tidepool.manifests.cli.TokenCommand;
@@ -23,7 +25,8 @@ import picocli.CommandLine.HelpCommand;
         description = "Tenant Postgres databases, densely packed and sized to their load, live.",
         subcommands = {UpCommand.class, ServerCommand.class, HostAgentCommand.class, ApplyCommand.class, DiffCommand.class,
                 PlanCommand.class, SyncCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
-                ResumeCommand.class, TokenCommand.class, ConsoleLinkCommand.class, HelpCommand.class})
+                ResumeCommand.class, ConnectionStringCommand.class, PsqlCommand.class, TokenCommand.class,
+                ConsoleLinkCommand.class, HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {

@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the user of {@code up} how to reach each endpoint: a psql line whenever one starts serving
- * at an address it was not announced at, that is when it first runs and when a move, a restart or
- * a resume gives it another. Endpoints are followed with an informer on the store's watch. Only
- * addresses psql takes are announced: a simulated compute's {@code sim://} address is not one.
+ * at an address it was not announced at. With the endpoint proxy (real Postgres) that is once per
+ * endpoint, when it first runs: its address is the proxy's and stays across moves, restarts and
+ * suspends. Without it, a move, a restart or a resume gives the endpoint another address, and a
+ * new line. Endpoints are followed with an informer on the store's watch. Only addresses psql
+ * takes are announced: a simulated compute's {@code sim://} address is not one.
  */
 final class PsqlLines implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PsqlLines.class);

@@ -44,6 +44,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     SyncOptions sync;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Spec
     CommandSpec spec;
 
@@ -51,7 +54,8 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Peer> group = group();
         Optional<SyncSettings> syncSettings = sync.settings(spec.commandLine());
-        ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port).withSync(syncSettings));
+        ControlPlane plane = ControlPlane.start(new ControlPlane.Config(nodeId, dataDir, group, bind, port).withSync(syncSettings)
+                .withProxy(proxy.settings(spec.commandLine(), bind, Optional.empty())));
         PrintWriter out = spec.commandLine().getOut();
         Foreground.runUntilStopped(plane::close, () -> {
             out.println("Tidepool node " + nodeId + " is serving http://" + bind + ":" + plane.httpPort()

@@ -13,6 +13,8 @@ import io.tidepool.server.ControlPlane;
 import io.tidepool.server.hosts.LocalHosts;
 import io.tidepool.server.hosts.LocalMachine;
 import io.tidepool.server.hosts.SimulatedTenants;
+import io.tidepool.server.proxy.PortRange;
+import io.tidepool.server.proxy.ProxySettings;
 import io.tidepool.server.sync.SyncSettings;
 import io.tidepool.store.ratis.Peer;
 import java.io.IOException;
@@ -78,6 +80,9 @@ public final class UpCommand implements Callable<Integer> {
     @Mixin
     SyncOptions sync;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Spec
     CommandSpec spec;
 
@@ -92,8 +97,12 @@ public final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String raftAddress = new LocalNode(dataDir).raftAddress(LOOPBACK, port + 1);
         Optional<SyncSettings> syncSettings = sync.settings(spec.commandLine());
+        // Simulated computes have no Postgres to connect to: their endpoints keep their sim:// addresses.
+        Optional<ProxySettings> proxySettings = proxy.settings(spec.commandLine(), LOOPBACK,
+                choice.driver() == Driver.process ? Optional.of(PortRange.DEFAULT) : Optional.empty());
         ControlPlane plane = ControlPlane.start(new ControlPlane.Config(
-                NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port).withSync(syncSettings));
+                NODE_ID, dataDir, List.of(new Peer(NODE_ID, raftAddress)), LOOPBACK, port).withSync(syncSettings)
+                .withProxy(proxySettings));
         PsqlLines psqlLines = null;
         LocalHosts localHosts;
         boolean created;
@@ -128,7 +137,7 @@ public final class UpCommand implements Callable<Integer> {
             localHosts.close();
             plane.close();
         }, () -> {
-            announce(plane, localHosts, machine, choice, cellText, syncSettings, out);
+            announce(plane, localHosts, machine, choice, cellText, syncSettings, proxySettings, out);
             lines.start();
         });
         return 0;
@@ -143,7 +152,8 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void announce(ControlPlane plane, LocalHosts localHosts, LocalMachine machine, DriverChoice choice,
-                          String cellText, Optional<SyncSettings> syncSettings, PrintWriter out) {
+                          String cellText, Optional<SyncSettings> syncSettings, Optional<ProxySettings> proxySettings,
+                          PrintWriter out) {
         String url = "http://" + LOOPBACK + ":" + plane.httpPort();
         Path configPath = ClientConfig.defaultPath(System.getenv());
         try {
@@ -173,12 +183,16 @@ public final class UpCommand implements Callable<Integer> {
         }
         out.println("  config:    " + configPath + " (server URL and admin token for the CLI)");
         syncSettings.ifPresent(settings -> out.println("  sync:      " + settings.describe()));
+        proxySettings.ifPresent(settings -> out.println("  proxy:     " + settings.advertisedHost() + ", ports "
+                + settings.ports() + " (one per endpoint, kept across moves, restarts and suspends"
+                + (settings.tlsCertificate().isPresent() ? "; TLS for clients that ask" : "") + ")"));
         out.println();
         out.println("Try:  ./tidepool apply -f examples/quickstart    (or examples/sim: twenty endpoints)");
         out.println("      ./tidepool get endpoints");
         out.println("      ./tidepool describe endpoint shop");
         if (choice.driver() == Driver.process) {
-            out.println("Each endpoint says here how to connect to it with psql once it runs, and again when its address changes.");
+            out.println("      ./tidepool psql shop                      (or: psql \"$(./tidepool connection-string shop)\")");
+            out.println("Each endpoint says here how to connect to it with psql once it first runs; its address stays.");
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();
