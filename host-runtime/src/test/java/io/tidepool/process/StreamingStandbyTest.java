@@ -139,6 +139,28 @@ class StreamingStandbyTest {
         awaitWarm("shop-3");
     }
 
+    @Test
+    void aStandbyKilledWhileItWarmsIsStartedAgainAndThePrimaryServesThroughout() throws Exception {
+        driver.start(compute("shop-1", Compute.Role.primary), NOW);
+        awaitRunning("shop-1");
+        execute("shop-1", "CREATE TABLE orders (id int)", "INSERT INTO orders SELECT generate_series(1, 1000)");
+        driver.start(compute("shop-2", Compute.Role.replacement), NOW);
+        long killed = Await.value(WAIT, "shop-2's postmaster", () -> driver.server("shop-2")
+                .filter(server -> server.alive()).map(server -> server.pid()).orElse(null));
+
+        new ProcessBuilder("kill", "-KILL", Long.toString(killed)).start().waitFor();
+        execute("shop-1", "INSERT INTO orders SELECT generate_series(1001, 1100)");
+        Await.until(WAIT, "shop-2 warm after its kill", () -> driver.observe("shop-2", NOW)
+                .map(o -> o.phase() == Compute.Phase.Running && o.warm()
+                        && driver.server("shop-2").map(s -> s.pid() != killed).orElse(false)).orElse(false));
+
+        assertThat(query("shop-1", "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
+        driver.stop("shop-1", NOW);
+        driver.follow(compute("shop-2", Compute.Role.primary), NOW);
+        awaitRunning("shop-2");
+        assertThat(query("shop-2", "SELECT count(*) FROM orders")).isEqualTo("1100");
+    }
+
     private void awaitWarm(String name) {
         Await.until(WAIT, name + " warm", () -> driver.observe(name, NOW)
                 .map(o -> {
