@@ -73,14 +73,22 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
      * @param guests       how guest agents watch computes; empty to run none (limits still apply)
      */
     public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
-                           Optional<GuestAgent.Settings> guests) {
+                           Optional<GuestAgent.Settings> guests, boolean prewarm) {
         public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
-            this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT));
+            this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT), true);
         }
 
         /** The same without guest agents: the kernel's OOM killer meets memory pressure unaided. */
         public Settings withoutGuestAgents() {
-            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty());
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty(), prewarm);
+        }
+
+        /**
+         * The same with standbys that stream but load no hot pages: a replacement takes over as
+         * cold as a restarted compute, which is what the switch benchmark compares prewarming with.
+         */
+        public Settings withoutPrewarm() {
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, guests, false);
         }
     }
 
@@ -183,7 +191,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         EndpointData data = endpointData(compute);
         instances.computeIfAbsent(compute.name(), name -> launch(compute,
                 server(compute, data.ofCompute(name), freePort()),
-                Optional.of(new StandbyWarmUp("127.0.0.1", primaryPort.get()))));
+                Optional.of(new StandbyWarmUp("127.0.0.1", primaryPort.get(), settings.prewarm()))));
     }
 
     /**

@@ -21,8 +21,9 @@ import java.util.function.BooleanSupplier;
  * queries; what follows is kept current by streaming alone.
  *
  * @param primaryHost where the primary the standby follows listens
+ * @param loadHotPages false to skip the hot pages: the standby takes over cold
  */
-record StandbyWarmUp(String primaryHost, int primaryPort) {
+record StandbyWarmUp(String primaryHost, int primaryPort, boolean loadHotPages) {
     private static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
     /** Shared buffers in blocks: what fits there is loaded into them, the rest into the page cache. */
     private static final long BUFFER_BLOCKS = SizedSettings.SHARED_BUFFERS_BYTES / 8192;
@@ -32,7 +33,7 @@ record StandbyWarmUp(String primaryHost, int primaryPort) {
             throws SQLException, IOException {
         long startedNanos = System.nanoTime();
         long deadline = startedNanos + timeout.toNanos();
-        HotPages pages = HotPagesQuery.read(primaryHost, primaryPort, HotPages.MAX_BLOCKS);
+        HotPages pages = loadHotPages ? HotPagesQuery.read(primaryHost, primaryPort, HotPages.MAX_BLOCKS) : HotPages.NONE;
         Lsn listedAt = Replication.currentLsn(primaryHost, primaryPort);
         awaitReplayed(standby, listedAt, deadline, stopped);
         long loaded = PrewarmLoad.load("127.0.0.1", standby.config().port(), PrewarmPlan.decide(pages, BUFFER_BLOCKS));

@@ -1,0 +1,239 @@
+package io.tidepool.server.bench;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The clients of the switch benchmark, all through one address (the endpoint proxy's):
+ * <ul>
+ *   <li>readers: pgbench's select-only transaction on persistent connections, reconnecting when
+ *       one ends (as a pool does), counted per second since the load started;</li>
+ *   <li>a prober: opens a new connection every 50 ms and times it to its first answer, which is
+ *       the pause a new client sees while the proxy holds it during a switch;</li>
+ *   <li>a writer: inserts numbered rows, one transaction each, keeping the numbers whose commit
+ *       was acknowledged; all must be present afterwards.</li>
+ * </ul>
+ */
+final class SwitchLoad implements AutoCloseable {
+    /** Between failed attempts: pacing reconnects, not waiting for a condition. */
+    private static final long RETRY_PAUSE_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long PROBE_EVERY_NANOS = Duration.ofMillis(50).toNanos();
+    private static final int MAX_SECONDS = 3600;
+
+    private final String jdbcUrl;
+    private final Properties login = new Properties();
+    private final int accounts;
+    private final long startedNanos = System.nanoTime();
+    private final AtomicLongArray perSecond = new AtomicLongArray(MAX_SECONDS);
+    private final AtomicLong failedConnects = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+    private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    /** Each probe: when it started (ns since the load started) and how long until its first answer. */
+    private final List<long[]> probes = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    private SwitchLoad(String address, int accounts) {
+        URI uri = URI.create(address);
+        this.jdbcUrl = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+        login.setProperty("user", uri.getUserInfo());
+        login.setProperty("connectTimeout", "30");
+        login.setProperty("socketTimeout", "30");
+        this.accounts = accounts;
+    }
+
+    static SwitchLoad start(String address, int readers, int accounts) throws SQLException {
+        SwitchLoad load = new SwitchLoad(address, accounts);
+        try (Connection connection = load.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS written (id bigint PRIMARY KEY)");
+        }
+        for (int i = 0; i < readers; i++) {
+            load.spawn("reader-" + i, load::read);
+        }
+        load.spawn("prober", load::probe);
+        load.spawn("writer", load::write);
+        return load;
+    }
+
+    /** Connects through {@code address}, again until one connection answers a query: a resume's wait, as a client sees it. */
+    static void awaitFirstAnswer(String address, Duration timeout) throws SQLException {
+        SwitchLoad client = new SwitchLoad(address, 1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Connection connection = client.connect(); Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT 1")) {
+                row.next();
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+            }
+        }
+    }
+
+    /** Seconds since the load started, for lining up the counts with the switch. */
+    double secondsNow() {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    long transactionsIn(int second) {
+        return second < 0 || second >= MAX_SECONDS ? 0 : perSecond.get(second);
+    }
+
+    long failedConnects() {
+        return failedConnects.get();
+    }
+
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    Set<Long> acknowledged() {
+        return Set.copyOf(acknowledged);
+    }
+
+    /** Milliseconds each new connection started within [from, to) seconds waited for its first answer. */
+    synchronized long[] probeMillis(double from, double to) {
+        return probes.stream().filter(p -> p[0] / 1e9 >= from && p[0] / 1e9 < to).mapToLong(p -> p[1] / 1_000_000).sorted()
+                .toArray();
+    }
+
+    /** The ids present in {@code written} now. */
+    Set<Long> present() throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM written")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    private void read() {
+        Connection connection = null;
+        PreparedStatement select = null;
+        while (!closed) {
+            try {
+                if (connection == null) {
+                    connection = connect();
+                    select = connection.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?");
+                }
+                select.setInt(1, 1 + ThreadLocalRandom.current().nextInt(accounts));
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                }
+                count();
+            } catch (SQLException e) {
+                closeQuietly(connection);
+                connection = null;
+                if (!closed) {
+                    failedConnects.incrementAndGet();
+                    LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+                }
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private void probe() {
+        long next = System.nanoTime();
+        while (!closed) {
+            long started = System.nanoTime();
+            while (!closed) {
+                try (Connection connection = connect(); Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT 1")) {
+                    row.next();
+                    break;
+                } catch (SQLException e) {
+                    failedConnects.incrementAndGet();
+                    LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+                }
+            }
+            synchronized (this) {
+                probes.add(new long[] {started - startedNanos, System.nanoTime() - started});
+            }
+            next += PROBE_EVERY_NANOS;
+            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+        }
+    }
+
+    private void write() {
+        long id = 0;
+        Connection connection = null;
+        while (!closed) {
+            id++;
+            try {
+                if (connection == null) {
+                    connection = connect();
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO written VALUES (?)")) {
+                    insert.setLong(1, id);
+                    insert.executeUpdate();
+                }
+                acknowledged.add(id);
+            } catch (SQLException e) {
+                // Not acknowledged: the number is not used again, committed or not.
+                writeFailures.incrementAndGet();
+                closeQuietly(connection);
+                connection = null;
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private void count() {
+        int second = (int) ((System.nanoTime() - startedNanos) / 1_000_000_000L);
+        if (second < MAX_SECONDS) {
+            perSecond.incrementAndGet(second);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, login);
+    }
+
+    private void spawn(String name, Runnable body) {
+        Thread thread = new Thread(body, "switch-load-" + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(40).toMillis());
+        }
+    }
+}
