@@ -122,6 +122,18 @@ public final class Switchover {
                 && fenced.status().phase() == Compute.Phase.Stopped;
     }
 
+    /**
+     * What the store says of a replacement the moment it is promoted: Starting, until its host
+     * reports it running as the primary. It ran as a standby (or not at all) until now, and the
+     * proxy routes clients to a primary that says Running: a standby would refuse their writes.
+     */
+    static Compute.Status takingOver(Compute.Status observed) {
+        if (observed == null) {
+            return null;
+        }
+        return new Compute.Status(Compute.Phase.Starting, observed.cu(), observed.address(), false, observed.conditions());
+    }
+
     private static Compute withRole(Compute compute, Compute.Role role) {
         Compute.Spec s = compute.spec();
         return new Compute(compute.metadata(), new Compute.Spec(s.endpoint(), s.host(), s.cu(), role, s.epoch(),
@@ -157,7 +169,7 @@ public final class Switchover {
         labels.remove(PURPOSE_LABEL);
         txn.update(replacement, new Compute(replacement.metadata().withLabels(labels),
                 new Compute.Spec(s.endpoint(), s.host(), cu, Compute.Role.primary, s.epoch(), s.postgres()),
-                replacement.status()));
+                takingOver(replacement.status())));
         txn.delete(primary);
         Endpoint.Status e = endpoint.status();
         Compute.Status observed = replacement.status();
