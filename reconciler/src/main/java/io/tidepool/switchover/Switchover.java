@@ -173,7 +173,10 @@ public final class Switchover {
         txn.delete(primary);
         Endpoint.Status e = endpoint.status();
         Compute.Status observed = replacement.status();
-        txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(Endpoint.Phase.Running, s.host(),
+        // Restarting or Migrating until the new primary's host says it runs as the primary.
+        Endpoint.Phase phase = Purpose.of(replacement).map(p -> p == Purpose.migration ? Endpoint.Phase.Migrating
+                : Endpoint.Phase.Restarting).orElse(Endpoint.Phase.Running);
+        txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(phase, s.host(),
                 observed != null && observed.cu() != null ? observed.cu() : cu,
                 addresses.address(endpoint.name(), observed == null ? null : observed.address()), conditions, e.lastDecision(), replacement.name(),
                 s.epoch(), e.resumeRequestedAt())));
