@@ -39,7 +39,12 @@ public final class HostAgent {
     private final ControlPlaneLink link;
     private final ComputeDriver driver;
     private final Duration lease;
-    private final Map<String, Compute.Status> reported = new HashMap<>();
+    /**
+     * What the agent last wrote of each compute, and in which role the compute then was: a report
+     * holds only for that role, since the control plane rewrites the status of a replacement it
+     * promotes (Starting, until this agent says it runs as the primary).
+     */
+    private final Map<String, Reported> reported = new HashMap<>();
     private final Map<String, Condition> refusals = new HashMap<>();
     private final Map<String, Cu> refusedTargets = new HashMap<>();
     /** Kept while the driver gives the same reason, so that its time is when it was first seen. */
@@ -203,9 +208,9 @@ public final class HostAgent {
         refusals.remove(compute.name());
         refusedTargets.remove(compute.name());
         Compute.Status stopped = new Compute.Status(Compute.Phase.Stopped, Cu.ZERO, null, false, List.of());
-        if (!Objects.equals(stopped, compute.status()) && !Objects.equals(stopped, reported.get(compute.name()))
+        if (!Objects.equals(stopped, compute.status()) && !alreadyReported(compute, stopped)
                 && link.report(compute.name(), stopped)) {
-            reported.put(compute.name(), stopped);
+            reported.put(compute.name(), new Reported(compute.spec().role(), stopped));
         }
     }
 
@@ -241,11 +246,19 @@ public final class HostAgent {
         Compute.Status status = new Compute.Status(observed.phase(), observed.cu(), observed.address(),
                 observed.warm(), conditions);
         // The assigned list may lag a report the agent made: compare with both, so nothing is written twice.
-        if (Objects.equals(status, compute.status()) || Objects.equals(status, reported.get(compute.name()))) {
+        if (Objects.equals(status, compute.status()) || alreadyReported(compute, status)) {
             return;
         }
         if (link.report(compute.name(), status)) {
-            reported.put(compute.name(), status);
+            reported.put(compute.name(), new Reported(compute.spec().role(), status));
         }
+    }
+
+    private boolean alreadyReported(Compute compute, Compute.Status status) {
+        Reported last = reported.get(compute.name());
+        return last != null && last.role() == compute.spec().role() && last.status().equals(status);
+    }
+
+    private record Reported(Compute.Role role, Compute.Status status) {
     }
 }

@@ -84,6 +84,9 @@ public final class EndpointReconciler implements Reconciler<String> {
         if (phase != Endpoint.Phase.Failed) {
             phase = switching(endpoint.name()).orElse(phase);
         }
+        if (phase == Endpoint.Phase.Pending && takingOver(s, observed)) {
+            phase = s.phase(); // the switch is not over until the new primary runs as one
+        }
         boolean fenced = primary.spec().role() == Compute.Role.fenced;
         // A fenced primary stops for the moment of a switch: the endpoint keeps showing its size and address.
         Cu cu = !fenced && observed != null && observed.cu() != null ? observed.cu() : s.cu();
@@ -97,6 +100,12 @@ public final class EndpointReconciler implements Reconciler<String> {
                 s.lastDecision(), s.compute(), s.epoch(), s.resumeRequestedAt());
         boolean written = store.txn(new ResourceTxn().update(endpoint, endpoint.withStatus(next)).toTxn()).succeeded();
         return written ? Result.done() : Result.after(RETRY_AFTER_CONFLICT);
+    }
+
+    /** A switch promoted this primary, which is still taking over (a standby promoting, or starting on the data). */
+    private static boolean takingOver(Endpoint.Status s, Compute.Status observed) {
+        boolean switched = s.phase() == Endpoint.Phase.Restarting || s.phase() == Endpoint.Phase.Migrating;
+        return switched && observed != null && observed.phase() == Compute.Phase.Starting;
     }
 
     /** Migrating or Restarting while a replacement of that purpose is on its way. */

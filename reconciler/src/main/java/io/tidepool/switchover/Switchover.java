@@ -122,6 +122,18 @@ public final class Switchover {
                 && fenced.status().phase() == Compute.Phase.Stopped;
     }
 
+    /**
+     * What the store says of a replacement the moment it is promoted: Starting, until its host
+     * reports it running as the primary. It ran as a standby (or not at all) until now, and the
+     * proxy routes clients to a primary that says Running: a standby would refuse their writes.
+     */
+    static Compute.Status takingOver(Compute.Status observed) {
+        if (observed == null) {
+            return null;
+        }
+        return new Compute.Status(Compute.Phase.Starting, observed.cu(), observed.address(), false, observed.conditions());
+    }
+
     private static Compute withRole(Compute compute, Compute.Role role) {
         Compute.Spec s = compute.spec();
         return new Compute(compute.metadata(), new Compute.Spec(s.endpoint(), s.host(), s.cu(), role, s.epoch(),
@@ -157,11 +169,14 @@ public final class Switchover {
         labels.remove(PURPOSE_LABEL);
         txn.update(replacement, new Compute(replacement.metadata().withLabels(labels),
                 new Compute.Spec(s.endpoint(), s.host(), cu, Compute.Role.primary, s.epoch(), s.postgres()),
-                replacement.status()));
+                takingOver(replacement.status())));
         txn.delete(primary);
         Endpoint.Status e = endpoint.status();
         Compute.Status observed = replacement.status();
-        txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(Endpoint.Phase.Running, s.host(),
+        // Restarting or Migrating until the new primary's host says it runs as the primary.
+        Endpoint.Phase phase = Purpose.of(replacement).map(p -> p == Purpose.migration ? Endpoint.Phase.Migrating
+                : Endpoint.Phase.Restarting).orElse(Endpoint.Phase.Running);
+        txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(phase, s.host(),
                 observed != null && observed.cu() != null ? observed.cu() : cu,
                 addresses.address(endpoint.name(), observed == null ? null : observed.address()), conditions, e.lastDecision(), replacement.name(),
                 s.epoch(), e.resumeRequestedAt())));

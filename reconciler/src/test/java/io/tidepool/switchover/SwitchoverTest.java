@@ -88,6 +88,23 @@ class SwitchoverTest {
     }
 
     @Test
+    void thePromotedReplacementIsStartingUntilItsHostSaysItRunsAsThePrimary() {
+        Host target = stored(host("h2", Cu.ofWhole(1)));
+        Compute primary = stored(compute("db-1", "h1", Cu.ofWhole(1), 1, Compute.Role.primary));
+        Compute replacement = stored(compute("db-2", "h2", Cu.ofWhole(1), 2, Compute.Role.replacement));
+        Endpoint endpoint = stored(endpoint(1, "db-1"));
+
+        ResourceTxn txn = new ResourceTxn();
+        Switchover.complete(txn, endpoint, primary, replacement, target, CELL, List.of(), ClientAddresses.NONE);
+        assertThat(store.txn(txn.toTxn()).succeeded()).isTrue();
+
+        Compute.Status promoted = get(Compute.class, Kind.COMPUTE, "db-2").status();
+        assertThat(promoted.phase()).as("a standby until it takes over").isEqualTo(Compute.Phase.Starting);
+        assertThat(promoted.warm()).isFalse();
+        assertThat(promoted.address()).isEqualTo(replacement.status().address());
+    }
+
+    @Test
     void theSwitchKeepsTheEndpointsStableAddressWhenAProxyServesIt() {
         Host target = stored(host("h2", Cu.ofWhole(1)));
         Compute primary = stored(compute("db-1", "h1", Cu.ofWhole(1), 1, Compute.Role.primary));

@@ -21,12 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CountingWriter implements AutoCloseable {
     /** Between failed attempts: pacing a client's reconnects, not waiting for a condition. */
+    private static final int MAX_MESSAGES_KEPT = 10;
     private static final long RECONNECT_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
 
     private final LocalFleet fleet;
     private final String endpoint;
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicLong failures = new AtomicLong();
+    /** What the failed attempts were told, a few distinct ones: what a client sees at a switch. */
+    private final Set<String> failureMessages = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -52,6 +55,10 @@ final class CountingWriter implements AutoCloseable {
         return failures.get();
     }
 
+    Set<String> failureMessages() {
+        return Set.copyOf(failureMessages);
+    }
+
     private void run() {
         long next = 1;
         while (!closed) {
@@ -65,6 +72,9 @@ final class CountingWriter implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 failures.incrementAndGet();
+                if (failureMessages.size() < MAX_MESSAGES_KEPT) {
+                    failureMessages.add(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                }
                 LockSupport.parkNanos(RECONNECT_PAUSE_NANOS);
             }
         }

@@ -49,6 +49,11 @@ final class Pgbench implements AutoCloseable {
         return start(address, log, "-n", "-c", Integer.toString(clients), "-j", "2", "-T", Long.toString(duration.toSeconds()));
     }
 
+    /** Starts pgbench with these options against the address, its output going to {@code log}. */
+    static Pgbench run(String address, Path log, String... options) throws IOException {
+        return start(address, log, options);
+    }
+
     private static Pgbench start(String address, Path log, String... options) throws IOException {
         URI uri = URI.create(address);
         List<String> command = new ArrayList<>(List.of(pgbench().toString(), "-h", uri.getHost(),
@@ -68,6 +73,15 @@ final class Pgbench implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while looking for pgbench", e);
         }
+    }
+
+    /** pgbench's exit status once it ends by itself; stopped, and a failure, if it runs past {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new IllegalStateException("pgbench ran past " + timeout + ": " + output());
+        }
+        return process.exitValue();
     }
 
     boolean running() {
