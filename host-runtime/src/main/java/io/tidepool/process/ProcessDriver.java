@@ -71,16 +71,28 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
      * @param cgroups      where computes' cgroups go; empty to run without limits
      * @param readyTimeout how long a start may take before the compute is reported Failed
      * @param guests       how guest agents watch computes; empty to run none (limits still apply)
+     * @param keepCache    whether a compute's cache is recorded before its memory shrinks and loaded
+     *                     back when it grows ({@link CacheKeeping}); only with cgroups
      */
     public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
-                           Optional<GuestAgent.Settings> guests) {
+                           Optional<GuestAgent.Settings> guests, boolean keepCache) {
         public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
             this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT));
         }
 
+        public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
+                        Optional<GuestAgent.Settings> guests) {
+            this(dataRoot, computeUser, cgroups, readyTimeout, guests, true);
+        }
+
         /** The same without guest agents: the kernel's OOM killer meets memory pressure unaided. */
         public Settings withoutGuestAgents() {
-            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty());
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty(), keepCache);
+        }
+
+        /** The same with caches left cold after a shrink, as Neon, Aurora and Azure leave them. */
+        public Settings withoutKeptCache() {
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, guests, false);
         }
     }
 
@@ -239,7 +251,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     private HostedCompute launch(Compute compute, PostgresServer server, Optional<StandbyWarmUp> standby) {
         HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
-                standby, guests, settings.guests(), lifecycle);
+                standby, guests, settings.guests(), lifecycle, settings.keepCache());
         lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
@@ -325,6 +337,11 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             return Optional.empty();
         }
         return guests.flatMap(g -> g.latestMetrics(name));
+    }
+
+    /** The latest load back of the compute's cache after its memory grew, when caches are kept. */
+    Optional<CacheKeeping.Refill> cacheRefill(String name) {
+        return Optional.ofNullable(instances.get(name)).flatMap(HostedCompute::cacheRefill);
     }
 
     /** Times the postmaster of {@code name} had to be started again after it exited. */
