@@ -79,6 +79,24 @@ public final class PageCacheResidency {
         return ranges;
     }
 
+    /**
+     * How many blocks of a relation fork are in the page cache, all its segments counted.
+     *
+     * @param firstSegment the fork's first file, such as pg_relation_filepath gives it
+     */
+    public static long residentBlocks(Path firstSegment) throws IOException {
+        int pageBytes = Libc.C.getpagesize();
+        long resident = 0;
+        for (int segment = 0; ; segment++) {
+            Path file = segment == 0 ? firstSegment : firstSegment.resolveSibling(firstSegment.getFileName() + "." + segment);
+            Optional<byte[]> pages = residentPages(file, pageBytes);
+            if (pages.isEmpty()) {
+                return resident;
+            }
+            resident += RelationFile.residentBlocks(pages.get(), pageBytes);
+        }
+    }
+
     /** One byte per page of {@code file}, or empty when it is empty or gone (a relation dropped meanwhile). */
     static Optional<byte[]> residentPages(Path file, int pageBytes) throws IOException {
         long length;

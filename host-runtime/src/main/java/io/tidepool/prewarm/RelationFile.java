@@ -70,10 +70,7 @@ public record RelationFile(long databaseOid, long tablespace, long relfilenode, 
      * @param pageBytes     the kernel's page size; it divides a block, or a block divides it
      */
     public List<PageRange> residentRanges(String database, byte[] residentPages, int pageBytes) {
-        if (pageBytes <= 0 || (BLOCK_BYTES % pageBytes != 0 && pageBytes % BLOCK_BYTES != 0)) {
-            throw new IllegalArgumentException("a page of " + pageBytes + " bytes does not tile 8 KiB blocks");
-        }
-        long blocks = (long) residentPages.length * pageBytes / BLOCK_BYTES;
+        long blocks = blocks(residentPages, pageBytes);
         long first = segment * BLOCKS_PER_SEGMENT;
         List<PageRange> ranges = new ArrayList<>();
         long runStart = -1;
@@ -87,6 +84,22 @@ public record RelationFile(long databaseOid, long tablespace, long relfilenode, 
             }
         }
         return ranges;
+    }
+
+    /** How many blocks have a resident page, counted as {@link #residentRanges} does. */
+    public static long residentBlocks(byte[] residentPages, int pageBytes) {
+        long resident = 0;
+        for (long block = 0, blocks = blocks(residentPages, pageBytes); block < blocks; block++) {
+            resident += resident(residentPages, block, pageBytes) ? 1 : 0;
+        }
+        return resident;
+    }
+
+    private static long blocks(byte[] residentPages, int pageBytes) {
+        if (pageBytes <= 0 || (BLOCK_BYTES % pageBytes != 0 && pageBytes % BLOCK_BYTES != 0)) {
+            throw new IllegalArgumentException("a page of " + pageBytes + " bytes does not tile 8 KiB blocks");
+        }
+        return (long) residentPages.length * pageBytes / BLOCK_BYTES;
     }
 
     private static boolean resident(byte[] pages, long block, int pageBytes) {

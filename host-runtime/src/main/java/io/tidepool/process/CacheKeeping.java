@@ -63,11 +63,17 @@ final class CacheKeeping {
     }
 
     /**
-     * Records the cache before a shrink, cancelling a load in progress. A failure is logged and
-     * leaves nothing kept: the shrink goes on, only colder.
+     * Records the cache before a shrink, cancelling a load in progress. A shrink that cuts a load
+     * back short keeps the record it was loading from: what is cached now is only part of it. A
+     * failure is logged and leaves nothing kept: the shrink goes on, only colder.
      */
     void recordBeforeShrink() {
+        boolean loading = !refill.get().finished();
         generation.incrementAndGet();
+        if (loading && kept != KeptCache.NONE) {
+            log.info("{}: its memory shrinks during the load back; it keeps the cache it was loading", compute);
+            return;
+        }
         long startedNanos = System.nanoTime();
         int port = server.config().port();
         try {

@@ -85,6 +85,7 @@ class RelationFileTest {
         for (int block = 0; block < pages.length / 2; block++) {
             assertThat(covered.contains((long) block)).as("block %d", block).isEqualTo(pages[2 * block] == 1 || pages[2 * block + 1] == 1);
         }
+        assertThat(RelationFile.residentBlocks(pages, 4096)).isEqualTo(covered.size());
         for (int i = 1; i < ranges.size(); i++) {
             assertThat(ranges.get(i).firstBlock()).as("ranges apart, in order").isGreaterThan(ranges.get(i - 1).lastBlock() + 1);
         }
