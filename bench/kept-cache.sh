@@ -20,6 +20,7 @@ done
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/kept-cache-bench.XXXXXX)"
+chmod 755 "$work" # computes run as their own user and must reach their data below it
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
