@@ -14,3 +14,11 @@ bench_server_classpath() {
 bench_machine() {
   echo "$(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(uname -r); $(java -version 2>&1 | head -1)"
 }
+
+# The same for a bench class of host-runtime's test code.
+bench_host_runtime_classpath() {
+  echo "building host-runtime and the modules it needs (mvn -o -q)" >&2
+  (cd "$root" && mvn -o -q -B -pl host-runtime -am -DskipTests test-compile \
+    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2)
+  cp="$root/host-runtime/target/test-classes:$root/host-runtime/target/classes:$(cat "$root/host-runtime/target/bench.classpath")"
+}

@@ -28,6 +28,13 @@ public final class HotPagesQuery {
 
     /** The hottest pages of the primary at {@code host}:{@code port}, at most {@code maxBlocks}. */
     public static HotPages read(String host, int port, int maxBlocks) throws SQLException {
+        HotPages pages = buffered(host, port, maxBlocks);
+        ensurePrewarm(host, port, pages.ranges());
+        return pages;
+    }
+
+    /** The same pages in one connection, making only pg_buffercache: for a caller that must be quick. */
+    public static HotPages buffered(String host, int port, int maxBlocks) throws SQLException {
         List<HotBlock> blocks = new ArrayList<>();
         try (Connection connection = PostgresServer.connect(host, port, "postgres", TIMEOUT);
              Statement statement = connection.createStatement()) {
@@ -39,15 +46,18 @@ public final class HotPagesQuery {
                 }
             }
         }
-        HotPages pages = HotPages.of(blocks, maxBlocks);
+        return HotPages.of(blocks, maxBlocks);
+    }
+
+    /** Makes sure that each database of {@code ranges} has pg_prewarm; on a primary, as a standby cannot. */
+    public static void ensurePrewarm(String host, int port, List<PageRange> ranges) throws SQLException {
         Set<String> databases = new TreeSet<>();
-        pages.ranges().forEach(range -> databases.add(range.database()));
+        ranges.forEach(range -> databases.add(range.database()));
         for (String database : databases) {
             try (Connection connection = PostgresServer.connect(host, port, database, TIMEOUT);
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
             }
         }
-        return pages;
     }
 }

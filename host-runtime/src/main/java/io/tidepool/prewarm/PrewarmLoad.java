@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,26 @@ public final class PrewarmLoad {
 
     /** @return how many blocks were loaded */
     public static long load(String host, int port, List<PrewarmPlan.Load> loads) throws SQLException {
+        return load(host, port, loads, () -> false);
+    }
+
+    /**
+     * The same, stopping before the next load once {@code cancelled} says so.
+     *
+     * @return how many blocks were loaded
+     */
+    public static long load(String host, int port, List<PrewarmPlan.Load> loads, BooleanSupplier cancelled) throws SQLException {
         Map<String, List<PrewarmPlan.Load>> byDatabase = new LinkedHashMap<>();
         for (PrewarmPlan.Load load : loads) {
             byDatabase.computeIfAbsent(load.range().database(), db -> new ArrayList<>()).add(load);
         }
         long loaded = 0;
         for (Map.Entry<String, List<PrewarmPlan.Load>> database : byDatabase.entrySet()) {
+            if (cancelled.getAsBoolean()) {
+                break;
+            }
             try {
-                loaded += load(host, port, database.getKey(), database.getValue());
+                loaded += load(host, port, database.getKey(), database.getValue(), cancelled);
             } catch (SQLException e) {
                 // Such as a database made after the list was read, without pg_prewarm: the rest still loads.
                 log.info("pages of database {} were not loaded: {}", database.getKey(), e.getMessage());
@@ -48,11 +61,15 @@ public final class PrewarmLoad {
         return loaded;
     }
 
-    private static long load(String host, int port, String database, List<PrewarmPlan.Load> loads) throws SQLException {
+    private static long load(String host, int port, String database, List<PrewarmPlan.Load> loads, BooleanSupplier cancelled)
+            throws SQLException {
         long loaded = 0;
         try (Connection connection = PostgresServer.connect(host, port, database, TIMEOUT);
              PreparedStatement statement = connection.prepareStatement(LOAD)) {
             for (PrewarmPlan.Load load : loads) {
+                if (cancelled.getAsBoolean()) {
+                    break;
+                }
                 PageRange range = load.range();
                 String fork = range.fork().name();
                 statement.setString(1, load.mode().name());

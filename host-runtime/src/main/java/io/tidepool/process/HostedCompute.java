@@ -50,6 +50,8 @@ final class HostedCompute {
     private final Optional<GuestConnections> guests;
     private final Optional<GuestAgent.Settings> guestSettings;
     private final Executor background;
+    /** Present when the compute's cache is kept across downscales. */
+    private final Optional<CacheKeeping> cache;
     /** The size whose settings are yet to be written, or null. */
     private final AtomicReference<Cu> settingsDue = new AtomicReference<>();
     volatile GuestAgent guest;
@@ -69,7 +71,8 @@ final class HostedCompute {
     private volatile long failedAtNanos;
 
     HostedCompute(Compute compute, PostgresServer server, Optional<ComputeCgroup> cgroup, Optional<StandbyWarmUp> standby,
-                  Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings, Executor background) {
+                  Optional<GuestConnections> guests, Optional<GuestAgent.Settings> guestSettings, Executor background,
+                  boolean keepCache) {
         this.compute = compute;
         this.server = server;
         this.cgroup = cgroup;
@@ -78,6 +81,8 @@ final class HostedCompute {
         this.guestSettings = guestSettings;
         this.background = background;
         this.cu = compute.spec().cu();
+        this.cache = keepCache && cgroup.isPresent() ? Optional.of(new CacheKeeping(compute.name(), server, background))
+                : Optional.empty();
     }
 
     String name() {
@@ -206,6 +211,9 @@ final class HostedCompute {
      * settings; otherwise memory goes back and the downscale is refused. The settings follow in
      * the background: a session to a compute at 0.25 CU can wait most of a CFS period for CPU, and
      * the host agent's other computes, one of them perhaps short of memory, must not wait for it.
+     * With {@link CacheKeeping}, the cache is recorded before memory shrinks and loaded back, in
+     * the background, once memory has grown (or gone back after a shrink that stopped at the floor,
+     * which evicted the page cache all the same).
      */
     synchronized ResizeOutcome resize(Cu target) throws IOException {
         if (target.equals(cu)) {
@@ -219,10 +227,12 @@ final class HostedCompute {
                 if (refusal.isPresent()) {
                     return new ResizeOutcome(cu, true, refusal.get());
                 }
+                keepingCache().ifPresent(CacheKeeping::recordBeforeShrink);
             }
             ComputeCgroup.MemoryLimit memory = group.limitMemory(target.memory());
             if (memory.stoppedAtFloor()) {
-                group.limitMemory(cu.memory());
+                ComputeCgroup.MemoryLimit back = group.limitMemory(cu.memory());
+                refillCache(group, back);
                 return new ResizeOutcome(cu, true, String.format("memory stopped at %d MiB, above %s CU: %d MiB cannot be reclaimed",
                         memory.applied().value() >> 20, target, memory.usage().value() >> 20));
             }
@@ -230,10 +240,30 @@ final class HostedCompute {
                 guests.ifPresent(g -> g.notifyUpscale(name(), memory.applied().value()));
             }
             group.limitCpu(target.cpu());
+            if (!down) {
+                refillCache(group, memory);
+            }
         }
         cu = target;
         followInSettings(target);
         return new ResizeOutcome(target, false, "resized to " + target + " CU");
+    }
+
+    /** The cache keeping of a primary: a standby is warmed from its primary instead, and cannot make pg_prewarm. */
+    private Optional<CacheKeeping> keepingCache() {
+        return following() ? Optional.empty() : cache;
+    }
+
+    private void refillCache(ComputeCgroup group, ComputeCgroup.MemoryLimit grown) throws IOException {
+        Optional<CacheKeeping> keeping = keepingCache();
+        if (keeping.isPresent()) {
+            keeping.get().refillAfterGrowth(grown.applied().value(), group.memoryBreakdown().unreclaimable());
+        }
+    }
+
+    /** The latest load back of the compute's cache, when it is kept. */
+    Optional<CacheKeeping.Refill> cacheRefill() {
+        return cache.map(CacheKeeping::refill);
     }
 
     private void followInSettings(Cu size) {
@@ -272,6 +302,7 @@ final class HostedCompute {
     /** Stops the guest, the postmaster and its backends, then removes the cgroup; the data stays. */
     synchronized void stop() throws IOException, InterruptedException {
         stopped = true;
+        cache.ifPresent(CacheKeeping::cancel);
         stopGuest();
         server.stop();
         removeCgroup();

@@ -71,16 +71,24 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
      * @param cgroups      where computes' cgroups go; empty to run without limits
      * @param readyTimeout how long a start may take before the compute is reported Failed
      * @param guests       how guest agents watch computes; empty to run none (limits still apply)
+     * @param prewarm      whether a streaming replacement loads its primary's hot pages before it reports warm
+     * @param keepCache    whether a compute's cache is recorded before its memory shrinks and loaded
+     *                     back when it grows ({@link CacheKeeping}); only with cgroups
      */
     public record Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
-                           Optional<GuestAgent.Settings> guests, boolean prewarm) {
+                           Optional<GuestAgent.Settings> guests, boolean prewarm, boolean keepCache) {
         public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout) {
-            this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT), true);
+            this(dataRoot, computeUser, cgroups, readyTimeout, Optional.of(GuestAgent.Settings.DEFAULT), true, true);
+        }
+
+        public Settings(Path dataRoot, String computeUser, Optional<CgroupTree> cgroups, Duration readyTimeout,
+                        Optional<GuestAgent.Settings> guests) {
+            this(dataRoot, computeUser, cgroups, readyTimeout, guests, true, true);
         }
 
         /** The same without guest agents: the kernel's OOM killer meets memory pressure unaided. */
         public Settings withoutGuestAgents() {
-            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty(), prewarm);
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, Optional.empty(), prewarm, keepCache);
         }
 
         /**
@@ -88,7 +96,12 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
          * cold as a restarted compute, which is what the switch benchmark compares prewarming with.
          */
         public Settings withoutPrewarm() {
-            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, guests, false);
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, guests, false, keepCache);
+        }
+
+        /** The same with caches left cold after a shrink, as Neon, Aurora and Azure leave them. */
+        public Settings withoutKeptCache() {
+            return new Settings(dataRoot, computeUser, cgroups, readyTimeout, guests, prewarm, false);
         }
     }
 
@@ -247,7 +260,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
 
     private HostedCompute launch(Compute compute, PostgresServer server, Optional<StandbyWarmUp> standby) {
         HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
-                standby, guests, settings.guests(), lifecycle);
+                standby, guests, settings.guests(), lifecycle, settings.keepCache());
         lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
@@ -333,6 +346,11 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             return Optional.empty();
         }
         return guests.flatMap(g -> g.latestMetrics(name));
+    }
+
+    /** The latest load back of the compute's cache after its memory grew, when caches are kept. */
+    Optional<CacheKeeping.Refill> cacheRefill(String name) {
+        return Optional.ofNullable(instances.get(name)).flatMap(HostedCompute::cacheRefill);
     }
 
     /** Times the postmaster of {@code name} had to be started again after it exited. */
