@@ -24,13 +24,25 @@ public final class LoopbackPort {
     }
 
     public static int free() {
+        return freeRange(1);
+    }
+
+    /**
+     * The first of {@code count} consecutive ports that were all free a moment ago, none of them
+     * handed out before: for a server that takes a range (the endpoint proxy).
+     */
+    public static int freeRange(int count) {
         for (int tries = 0; tries < END - FIRST; tries++) {
-            int port = FIRST + Math.floorMod(NEXT.getAndIncrement() - FIRST, END - FIRST);
-            if (bindable(port)) {
-                return port;
+            int first = FIRST + Math.floorMod(NEXT.getAndAdd(count) - FIRST, END - FIRST - count);
+            boolean allFree = true;
+            for (int port = first; port < first + count && allFree; port++) {
+                allFree = bindable(port);
+            }
+            if (allFree) {
+                return first;
             }
         }
-        throw new UncheckedIOException(new IOException("no free port on 127.0.0.1 in " + FIRST + ".." + END));
+        throw new UncheckedIOException(new IOException("no " + count + " free ports on 127.0.0.1 in " + FIRST + ".." + END));
     }
 
     private static boolean bindable(int port) {

@@ -46,7 +46,7 @@ class ProxiedEndpointTest {
     @Test
     void psqlThroughTheProxyWakesASuspendedEndpointAtTheSameAddress() throws Exception {
         MovableClock clock = new MovableClock();
-        int firstPort = LoopbackPort.free();
+        int firstPort = LoopbackPort.freeRange(10);
         ProxySettings proxy = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort + 9));
         LocalFleet fleet = HOSTS.start(tmp, ControlLoop.Settings.DEFAULT,
                 config -> config.withProxy(Optional.of(proxy)).withClock(clock), UnaryOperator.identity()).fleet();

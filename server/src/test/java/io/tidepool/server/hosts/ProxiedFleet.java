@@ -72,7 +72,7 @@ final class ProxiedFleet implements AutoCloseable {
         // The computes' user must get through every directory down to the data.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         String cgroupParent = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
-        int firstPort = LoopbackPort.free();
+        int firstPort = LoopbackPort.freeRange(PROXY_PORTS);
         ProxySettings proxy = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort + PROXY_PORTS - 1));
         MovableClock clock = new MovableClock();
         Map<String, ProcessDriver> drivers = new ConcurrentHashMap<>();
