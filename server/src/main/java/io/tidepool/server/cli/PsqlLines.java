@@ -43,19 +43,15 @@ final class PsqlLines implements AutoCloseable {
     }
 
     /**
-     * Lists the endpoints and takes the addresses they have now as announced: after a restart of
-     * {@code up}, the store still holds addresses of computes that died with it, and those must
-     * not be printed as if they served. Nothing is printed before {@link #start}.
+     * Lists the endpoints, and announces none of them from what the store holds now: after a
+     * restart of {@code up}, their statuses may still describe computes that died with it. Each is
+     * announced at its first change that finds it Running, even at the address it had (the
+     * proxy's, which stays across the restart). Nothing is printed before {@link #start}.
      */
     static PsqlLines follow(Store store, PrintWriter out) {
         Informer<Endpoint> endpoints = new Informer<>(new ResourceRegistry(store), Kind.ENDPOINT, Endpoint.class);
         endpoints.start();
         PsqlLines lines = new PsqlLines(endpoints, out);
-        for (Endpoint endpoint : endpoints.list()) {
-            if (endpoint.status() != null && endpoint.status().address() != null) {
-                lines.announced.put(endpoint.name(), endpoint.status().address());
-            }
-        }
         endpoints.addHandler(lines::onChange);
         return lines;
     }

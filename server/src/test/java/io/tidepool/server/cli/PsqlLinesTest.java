@@ -81,6 +81,30 @@ class PsqlLinesTest {
         }
     }
 
+    @Test
+    void afterARestartOfUpAnEndpointThatRunsAgainAtTheSameAddressIsAnnouncedOnce() throws Exception {
+        try (InMemoryStore store = new InMemoryStore()) {
+            ResourceRegistry registry = new ResourceRegistry(store);
+            // What the killed up left: Running at the proxy's address, its compute dead.
+            write(registry, endpoint("shop", status(Endpoint.Phase.Running, FIRST)));
+            StringWriter printed = new StringWriter();
+            try (PsqlLines lines = PsqlLines.follow(store, new PrintWriter(printed))) {
+                lines.start();
+                write(registry, endpoint("shop", status(Endpoint.Phase.Pending, FIRST)));
+                write(registry, endpoint("shop", status(Endpoint.Phase.Running, FIRST)));
+                write(registry, endpoint("shop", new Endpoint.Status(Endpoint.Phase.Running, "local-host-1", Cu.ofWhole(1), FIRST,
+                        List.of(), null, null, null, null)));
+                write(registry, endpoint("blog", status(Endpoint.Phase.Running, SECOND)));
+
+                Await.until(Duration.ofSeconds(10), "the line of blog, after shop's",
+                        () -> printed.toString().contains("endpoint blog"));
+                assertThat(printed.toString().lines()).containsExactly(
+                        "endpoint shop: psql '" + FIRST + "'",
+                        "endpoint blog: psql '" + SECOND + "'");
+            }
+        }
+    }
+
     private static Endpoint.Status status(Endpoint.Phase phase, String address) {
         return new Endpoint.Status(phase, address == null ? null : "local-host-1", Cu.QUARTER, address, List.of(),
                 null, null, null, null);
