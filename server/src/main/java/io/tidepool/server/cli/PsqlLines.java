@@ -3,17 +3,13 @@ package io.tidepool.server.cli;
 import io.tidepool.api.resource.Endpoint;
 import io.tidepool.api.resource.Kind;
 import io.tidepool.reconcile.Informer;
+import io.tidepool.reconcile.InformerThread;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.store.Store;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells the user of {@code up} how to reach each endpoint: a psql line whenever one starts serving
@@ -24,22 +20,14 @@ import org.slf4j.LoggerFactory;
  * takes are announced: a simulated compute's {@code sim://} address is not one.
  */
 final class PsqlLines implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(PsqlLines.class);
-    private static final Duration POLL = Duration.ofSeconds(1);
-    private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-
-    private final Informer<Endpoint> endpoints;
     private final PrintWriter out;
     /** The address each endpoint was last announced at; only the follower thread touches it once started. */
     private final Map<String, String> announced = new HashMap<>();
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final Thread follower = new Thread(this::follow, "psql-lines");
+    private final InformerThread follower;
 
     private PsqlLines(Informer<Endpoint> endpoints, PrintWriter out) {
-        this.endpoints = endpoints;
         this.out = out;
-        follower.setDaemon(true);
+        this.follower = new InformerThread(endpoints, "psql-lines", "for their psql lines");
     }
 
     /**
@@ -99,35 +87,8 @@ final class PsqlLines implements AutoCloseable {
         }
     }
 
-    private void follow() {
-        while (closed.getCount() > 0) {
-            try {
-                endpoints.pump(POLL);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (closed.getCount() == 0) {
-                    return;
-                }
-                log.warn("cannot follow the endpoints for their psql lines; again in {} s: {}", RETRY.toSeconds(), e.toString());
-                try {
-                    closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException stopped) {
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed.countDown();
-        follower.interrupt();
-        try {
-            follower.join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        endpoints.close();
+        follower.close();
     }
 }

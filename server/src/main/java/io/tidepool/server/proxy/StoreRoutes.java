@@ -7,13 +7,11 @@ import io.tidepool.proxy.EndpointProxy;
 import io.tidepool.proxy.EndpointState;
 import io.tidepool.proxy.RouteTable;
 import io.tidepool.reconcile.Informer;
+import io.tidepool.reconcile.InformerThread;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.store.Store;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreRoutes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreRoutes.class);
-    private static final Duration POLL = Duration.ofSeconds(1);
-    private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Informer<Endpoint> endpoints;
     private final Informer<Compute> computes;
     private final RouteTable routes;
     private final EndpointProxy proxy;
     private final ProxyPorts ports;
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final List<Thread> followers;
+    private final List<InformerThread> followers;
 
     StoreRoutes(Store store, RouteTable routes, EndpointProxy proxy, ProxyPorts ports) {
         ResourceRegistry registry = new ResourceRegistry(store);
@@ -44,8 +38,8 @@ final class StoreRoutes implements AutoCloseable {
         this.routes = routes;
         this.proxy = proxy;
         this.ports = ports;
-        followers = List.of(new Thread(() -> follow(endpoints), "proxy-endpoints"),
-                new Thread(() -> follow(computes), "proxy-computes"));
+        followers = List.of(new InformerThread(endpoints, "proxy-endpoints", "for the proxy's routes"),
+                new InformerThread(computes, "proxy-computes", "for the proxy's routes"));
     }
 
     /** Lists both kinds and serves every endpoint there is before returning; then follows changes. */
@@ -57,10 +51,7 @@ final class StoreRoutes implements AutoCloseable {
         }
         endpoints.addHandler((before, after) -> refresh(after != null ? after.name() : before.name()));
         computes.addHandler((before, after) -> refresh(after != null ? after.spec().endpoint() : before.spec().endpoint()));
-        followers.forEach(thread -> {
-            thread.setDaemon(true);
-            thread.start();
-        });
+        followers.forEach(InformerThread::start);
     }
 
     /** The endpoint's state from the two copies, both threads' handlers alike. */
@@ -92,39 +83,8 @@ final class StoreRoutes implements AutoCloseable {
         }
     }
 
-    private void follow(Informer<?> informer) {
-        while (closed.getCount() > 0) {
-            try {
-                informer.pump(POLL);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (closed.getCount() == 0) {
-                    return;
-                }
-                log.warn("proxy: cannot follow the {} in the store; again in {} s: {}", informer.kind().plural(),
-                        RETRY.toSeconds(), e.toString());
-                try {
-                    closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException stopped) {
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed.countDown();
-        for (Thread thread : followers) {
-            thread.interrupt();
-            try {
-                thread.join(STOP_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        endpoints.close();
-        computes.close();
+        followers.forEach(InformerThread::close);
     }
 }
