@@ -92,7 +92,7 @@ public final class SwitchBench {
             bench.awaitServing();
             switch (verb) {
                 case "switch" -> bench.plannedRestart(mode, Integer.parseInt(options.getOrDefault("scale", "20")),
-                        Integer.parseInt(options.getOrDefault("readers", "4")), suspend);
+                        Integer.parseInt(options.getOrDefault("readers", "4")));
                 case "overhead" -> bench.overhead(Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")));
                 case "resume" -> bench.resume(Integer.parseInt(options.getOrDefault("trials", "10")));
@@ -102,13 +102,13 @@ public final class SwitchBench {
         System.exit(0); // Ratis and RocksDB leave non-daemon threads behind
     }
 
-    private void plannedRestart(String mode, int scale, int readers, String suspend) throws Exception {
+    private void plannedRestart(String mode, int scale, int readers) throws Exception {
         pgbench(Duration.ofMinutes(10), "-i", "-q", "-s", Integer.toString(scale));
         String first = endpoint().status().compute();
         try (SwitchLoad load = SwitchLoad.start(address, readers, scale * 100_000)) {
             Await.until(WAIT, "20 s of load before the restart", () -> load.secondsNow() >= 20);
             double triggered = load.secondsNow();
-            fleet.apply(ENDPOINT.formatted("max_connections: \"110\"", suspend));
+            fleet.apply(ENDPOINT.formatted("max_connections: \"110\"", ""));
             double[] fencedAt = {-1};
             double switchedAt = Await.value(Duration.ofMinutes(5), "the switch to a new primary", () -> {
                 if (fencedAt[0] < 0 && primaryFenced(first)) {
