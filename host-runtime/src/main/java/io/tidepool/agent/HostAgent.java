@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostAgent {
     /** Compute: the driver cannot run it here, and says why. */
-    public static final String CANNOT_RUN = "CannotRun";
+    public static final String CANNOT_RUN = Compute.CANNOT_RUN;
     public static final String DOWNSCALE_REFUSED = "DownscaleRefused";
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
 
@@ -239,9 +239,12 @@ public final class HostAgent {
         if (observed.failure() == null) {
             failures.remove(compute.name());
         } else {
-            conditions.add(failures.compute(compute.name(), (name, known) -> known != null
-                    && known.message().equals(observed.failure()) ? known
-                    : new Condition(CANNOT_RUN, Condition.Status.True, "DriverRefused", observed.failure(), now)));
+            // A new reason keeps the time the compute began failing: it has been failing since then.
+            conditions.add(failures.compute(compute.name(), (name, known) -> known == null
+                    ? new Condition(CANNOT_RUN, Condition.Status.True, "DriverRefused", observed.failure(), now)
+                    : known.message().equals(observed.failure()) ? known
+                    : new Condition(CANNOT_RUN, Condition.Status.True, "DriverRefused", observed.failure(),
+                            known.lastTransitionTime())));
         }
         Compute.Status status = new Compute.Status(observed.phase(), observed.cu(), observed.address(),
                 observed.warm(), conditions);

@@ -334,8 +334,9 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
         }
         Compute.Phase phase = instance.phase;
+        // The failure stays through the retries, until a start succeeds: the compute is failing all along.
         return Optional.of(new Observed(phase, instance.cu, instance.address(), phase == Compute.Phase.Running && instance.warm,
-                phase == Compute.Phase.Failed ? instance.failure : null));
+                instance.failure));
     }
 
     /** What the compute's guest agent last sent: without guest agents, nothing (the autoscaler then holds sizes). */

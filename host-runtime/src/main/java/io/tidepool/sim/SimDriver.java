@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The sim driver: computes that exist only in memory, whose metrics come from a usage model (a
@@ -26,17 +27,20 @@ public final class SimDriver implements ComputeDriver {
     private final Function<String, Workload> workloads;
     private final Duration startDelay;
     private final Map<String, SimCompute> computes = new LinkedHashMap<>();
+    private volatile Predicate<Compute> failsToStart = compute -> false;
 
     private static final class SimCompute {
         final SimulatedUsage usage;
         final Instant startedAt;
+        final boolean failing;
         Cu cu;
         ComputeMetrics latest;
 
-        SimCompute(SimulatedUsage usage, Cu cu, Instant startedAt) {
+        SimCompute(SimulatedUsage usage, Cu cu, Instant startedAt, boolean failing) {
             this.usage = usage;
             this.cu = cu;
             this.startedAt = startedAt;
+            this.failing = failing;
         }
     }
 
@@ -47,10 +51,16 @@ public final class SimDriver implements ComputeDriver {
         this.startDelay = startDelay;
     }
 
+    /** Computes started from now on that match never run: they report Failed, as a start that always fails does. */
+    public void failStartsOf(Predicate<Compute> which) {
+        failsToStart = which;
+    }
+
     @Override
     public void start(Compute compute, Instant now) {
         computes.computeIfAbsent(compute.name(), name -> new SimCompute(
-                new SimulatedUsage(workloads.apply(compute.spec().endpoint()), now), compute.spec().cu(), now));
+                new SimulatedUsage(workloads.apply(compute.spec().endpoint()), now), compute.spec().cu(), now,
+                failsToStart.test(compute)));
     }
 
     @Override
@@ -85,6 +95,10 @@ public final class SimDriver implements ComputeDriver {
         if (compute == null) {
             return Optional.empty();
         }
+        if (compute.failing) {
+            return Optional.of(new Observed(Compute.Phase.Failed, compute.cu, null, false,
+                    "starting failed: the sim driver was told this compute never starts"));
+        }
         boolean started = !now.isBefore(compute.startedAt.plus(startDelay));
         return Optional.of(new Observed(started ? Compute.Phase.Running : Compute.Phase.Starting, compute.cu,
                 "sim://" + host + "/" + name, started));
@@ -93,7 +107,7 @@ public final class SimDriver implements ComputeDriver {
     @Override
     public Optional<ComputeMetrics> metrics(String name, Instant now) {
         SimCompute compute = computes.get(name);
-        if (compute == null || now.isBefore(compute.startedAt.plus(startDelay))) {
+        if (compute == null || compute.failing || now.isBefore(compute.startedAt.plus(startDelay))) {
             return Optional.empty();
         }
         return Optional.of(sample(compute, now));

@@ -64,6 +64,30 @@ class HostAgentTest {
     }
 
     @Test
+    void aComputeItsDriverCannotRunSaysSoAndSinceWhenUntilItIsGone() {
+        driver.failStartsOf(compute -> compute.name().equals("db-1"));
+        link.assign(compute("db-1", 7));
+        agent.step(START);
+        agent.step(START.plusSeconds(10));
+        agent.step(START.plusSeconds(20));
+
+        Compute.Status status = link.status.get("db-1");
+        assertThat(status.phase()).isEqualTo(Compute.Phase.Failed);
+        assertThat(status.conditions()).singleElement().satisfies(condition -> {
+            assertThat(condition.type()).isEqualTo(Compute.CANNOT_RUN);
+            assertThat(condition.message()).contains("never starts");
+            assertThat(condition.lastTransitionTime()).as("failing since its first report").isEqualTo(START);
+        });
+
+        link.assign(compute("db-1", 12));
+        driver.failStartsOf(compute -> false);
+        agent.step(START.plusSeconds(30));
+        agent.step(START.plusSeconds(40));
+        assertThat(link.status.get("db-1").phase()).isEqualTo(Compute.Phase.Running);
+        assertThat(link.status.get("db-1").conditions()).as("a new object starts with no failure").isEmpty();
+    }
+
+    @Test
     void aRefusedDownscaleThatThePlanePutsBackIsAskedAfreshTheNextTime() {
         link.assign(compute("db-1", 7, Cu.ofWhole(1)));
         agent.step(START);

@@ -6,6 +6,8 @@ public enum RestartEnd {
     SWITCHED("switched"),
     /** The replacement was stopped: no longer needed (the spec went back), or it missed its window. */
     RETIRED("retired"),
+    /** The replacement's host could not run it for its {@link RestartPlanner#failingGrace}: retired for a fresh one. */
+    REPLACEMENT_FAILED("replacement-failed"),
     /** The primary went (suspended, deleted or evicted) and its replacement with it. */
     PRIMARY_GONE("primary-gone"),
     /** The replacement was lost before the switch; the fenced primary serves again. */

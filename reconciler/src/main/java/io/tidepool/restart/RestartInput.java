@@ -30,11 +30,18 @@ public record RestartInput(RestartNeed need, RestartWindow window, Replacement r
         }
     }
 
-    public enum ReplacementState { NONE, STARTING, WARM }
+    /** FAILING: its host cannot run it, and has said so since {@code failingSince}, through its driver's retries. */
+    public enum ReplacementState { NONE, STARTING, WARM, FAILING }
 
-    /** The endpoint's replacement compute, if any, and when it was started. */
-    public record Replacement(ReplacementState state, Instant startedAt) {
-        public static final Replacement NONE = new Replacement(ReplacementState.NONE, null);
+    /**
+     * The endpoint's replacement compute, if any, and when it was started; a failing one also says
+     * since when and why, and how many replacements were given up before it since the primary
+     * started (each doubles how long the next may fail: a replacement that can never run, such as
+     * one its driver refuses, is not replaced every two minutes).
+     */
+    public record Replacement(ReplacementState state, Instant startedAt, Instant failingSince, String failure,
+                              int givenUpBefore) {
+        public static final Replacement NONE = new Replacement(ReplacementState.NONE, null, null, null, 0);
 
         public Replacement {
             Objects.requireNonNull(state, "state");
@@ -42,14 +49,25 @@ public record RestartInput(RestartNeed need, RestartWindow window, Replacement r
                 throw new IllegalArgumentException("a replacement has a start time exactly when there is one: "
                         + state + " started at " + startedAt);
             }
+            if ((state == ReplacementState.FAILING) != (failingSince != null && failure != null)) {
+                throw new IllegalArgumentException("a replacement has a failure and its time exactly when it is failing: "
+                        + state + ", failing since " + failingSince + ": " + failure);
+            }
+            if (givenUpBefore < 0) {
+                throw new IllegalArgumentException("replacements given up cannot be negative: " + givenUpBefore);
+            }
         }
 
         public static Replacement starting(Instant startedAt) {
-            return new Replacement(ReplacementState.STARTING, startedAt);
+            return new Replacement(ReplacementState.STARTING, startedAt, null, null, 0);
         }
 
         public static Replacement warm(Instant startedAt) {
-            return new Replacement(ReplacementState.WARM, startedAt);
+            return new Replacement(ReplacementState.WARM, startedAt, null, null, 0);
+        }
+
+        public static Replacement failing(Instant startedAt, Instant failingSince, String failure, int givenUpBefore) {
+            return new Replacement(ReplacementState.FAILING, startedAt, failingSince, failure, givenUpBefore);
         }
     }
 }

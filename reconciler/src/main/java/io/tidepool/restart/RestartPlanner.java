@@ -24,12 +24,23 @@ import java.util.Locale;
  *   <li>starting or warm, window open: switch once warm, else wait for it;</li>
  *   <li>starting or warm, window closed: wait for the window, or retire it if a window opened and
  *       closed since it started;</li>
+ *   <li>failing (its host cannot run it): once it has failed for {@link #failingGrace}, through
+ *       its driver's own retries, retire it; a fresh one, placed anew, then starts by the rules for
+ *       none, so later in the same window when the window still leaves time to warm it;</li>
  *   <li>no restart needed any more (the spec was reverted): retire a replacement that runs.</li>
  * </ul>
  */
 public final class RestartPlanner {
     /** How soon to look again when waiting on something other than the clock: a warm replacement, a cell slot. */
     public static final Duration RECHECK = Duration.ofMinutes(1);
+    /**
+     * How long a first replacement may fail before it is given up for a fresh one: its host's
+     * driver retries a failed start after 1, 2, 4, 8, 16 and 32 s, so what two minutes did not cure
+     * is taken to be the replacement's host or data, which a fresh one on the best host leaves
+     * behind. Each replacement given up before doubles it, up to {@link #LONGEST_FAILING_GRACE}.
+     */
+    public static final Duration FAILING_GRACE = Duration.ofMinutes(2);
+    public static final Duration LONGEST_FAILING_GRACE = Duration.ofMinutes(64);
     private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("EEE HH:mm", Locale.ENGLISH);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
 
@@ -78,6 +89,9 @@ public final class RestartPlanner {
     }
 
     private static RestartDecision withReplacement(RestartInput input, Instant now, String head) {
+        if (input.replacement().state() == RestartInput.ReplacementState.FAILING) {
+            return failing(input, now, head);
+        }
         RestartWindow window = input.window();
         boolean warm = input.replacement().state() == RestartInput.ReplacementState.WARM;
         if (RestartWindows.isOpen(window, now)) {
@@ -96,6 +110,48 @@ public final class RestartPlanner {
         }
         return new RestartDecision.Wait(opening, head + "replacement " + (warm ? "warm" : "warming") + ", window opens "
                 + at(window, opening) + " (in " + until(now, opening) + ")");
+    }
+
+    private static RestartDecision failing(RestartInput input, Instant now, String head) {
+        RestartWindow window = input.window();
+        RestartInput.Replacement replacement = input.replacement();
+        Instant giveUp = replacement.failingSince().plus(failingGrace(replacement.givenUpBefore()));
+        String failing = head + "replacement failing since " + at(window, replacement.failingSince()) + " ("
+                + replacement.failure() + ")";
+        if (!now.isBefore(giveUp)) {
+            return new RestartDecision.RetireReplacement(failing + "; retiring it, " + freshStart(input, now));
+        }
+        if (RestartWindows.isOpen(window, now)) {
+            return new RestartDecision.Wait(earlier(now.plus(RECHECK), giveUp), failing + ", " + openText(window,
+                    RestartWindows.closesAt(window, now)) + "; giving it up at " + at(window, giveUp));
+        }
+        Instant opening = RestartWindows.nextOpening(window, now);
+        if (RestartWindows.nextOpening(window, replacement.startedAt()).isBefore(now)) {
+            return new RestartDecision.RetireReplacement(failing + "; its window closed before the switch, retiring it,"
+                    + " next window opens " + at(window, opening));
+        }
+        return new RestartDecision.Wait(earlier(giveUp, opening), failing + ", window opens " + at(window, opening)
+                + "; giving it up at " + at(window, giveUp));
+    }
+
+    /** How long a replacement may fail when {@code givenUpBefore} were given up before it. */
+    public static Duration failingGrace(int givenUpBefore) {
+        return givenUpBefore >= 5 ? LONGEST_FAILING_GRACE : FAILING_GRACE.multipliedBy(1L << givenUpBefore);
+    }
+
+    /** When a fresh replacement starts after this one is retired: what the rules for none will say. */
+    private static String freshStart(RestartInput input, Instant now) {
+        RestartWindow window = input.window();
+        if (RestartWindows.isOpen(window, now)) {
+            Instant closes = RestartWindows.closesAt(window, now);
+            if (closes.equals(Instant.MAX) || !now.plus(input.prewarmLead()).isAfter(closes)) {
+                return "a fresh one starts now";
+            }
+            Instant opening = RestartWindows.nextOpening(window, closes);
+            return "too late in this window for a fresh one; it starts at " + at(window, later(opening.minus(input.prewarmLead()), closes));
+        }
+        Instant opening = RestartWindows.nextOpening(window, now);
+        return "a fresh one starts at " + at(window, later(opening.minus(input.prewarmLead()), now));
     }
 
     private static String openText(RestartWindow window, Instant closes) {

@@ -98,10 +98,7 @@ public final class RestartReconciler implements Reconciler<String> {
         if (!need.needsRestart() && need.needsReload() && replacement.isEmpty()) {
             return write(new ResourceTxn().update(primary, withPostgres(primary, endpoint.spec().postgres())));
         }
-        RestartInput.Replacement state = replacement.map(r -> Switchover.ready(r)
-                ? RestartInput.Replacement.warm(r.metadata().creationTimestamp())
-                : RestartInput.Replacement.starting(r.metadata().creationTimestamp()))
-                .orElse(RestartInput.Replacement.NONE);
+        RestartInput.Replacement state = replacement.map(r -> stateOf(r, endpoint, primary)).orElse(RestartInput.Replacement.NONE);
         RestartDecision decision = RestartPlanner.decide(new RestartInput(need, endpoint.spec().restartWindow(), state,
                 settings.prewarmLead(), inFlightIn(endpoint.spec().cell()), settings.maxPerCell()), now);
         lastDecisions.put(name, decision);
@@ -119,8 +116,9 @@ public final class RestartReconciler implements Reconciler<String> {
         }
         if (decision instanceof RestartDecision.RetireReplacement) {
             Compute retired = replacement.orElseThrow();
-            return gaveUp(new ResourceTxn().delete(retired),
-                    RestartCause.between(retired.spec().postgres(), primary.spec().postgres()), RestartEnd.RETIRED);
+            return gaveUp(retire(endpoint, retired),
+                    RestartCause.between(retired.spec().postgres(), primary.spec().postgres()),
+                    state.state() == RestartInput.ReplacementState.FAILING ? RestartEnd.REPLACEMENT_FAILED : RestartEnd.RETIRED);
         }
         return clearPending(endpoint, now);
     }
@@ -142,6 +140,7 @@ public final class RestartReconciler implements Reconciler<String> {
             case NONE -> "WaitingForWindow";
             case STARTING -> "Prewarming";
             case WARM -> "Warm";
+            case FAILING -> "ReplacementFailing";
         };
         Condition condition = new Condition(Conditions.RESTART_PENDING, Condition.Status.True, reason,
                 "restart for " + need.restartReason().orElseThrow(), now);
@@ -215,6 +214,39 @@ public final class RestartReconciler implements Reconciler<String> {
         observer.switched(RestartCause.between(replacement.spec().postgres(), primary.spec().postgres()),
                 started == null || started.isAfter(now) ? Duration.ZERO : Duration.between(started, now));
         return Result.done();
+    }
+
+    /**
+     * Deletes the replacement and raises the endpoint's epoch to its own: a fresh replacement
+     * started next is then named anew, not as this one, which its host may not have stopped yet.
+     */
+    private static ResourceTxn retire(Endpoint endpoint, Compute retired) {
+        Endpoint.Status s = endpoint.status();
+        ResourceTxn txn = new ResourceTxn().delete(retired);
+        if (s.epoch() == null || s.epoch() < retired.spec().epoch()) {
+            txn.update(endpoint, endpoint.withStatus(new Endpoint.Status(s.phase(), s.host(), s.cu(), s.address(),
+                    s.conditions(), s.lastDecision(), s.compute(), retired.spec().epoch(), s.resumeRequestedAt())));
+        }
+        return txn;
+    }
+
+    /**
+     * A replacement its host cannot run is failing, since the host first said so, whatever its
+     * phase between retries. Each replacement given up raised the endpoint's epoch ({@link #retire}),
+     * so the endpoint's epoch above its primary's counts those given up since the primary started.
+     */
+    private static RestartInput.Replacement stateOf(Compute replacement, Endpoint endpoint, Compute primary) {
+        Instant started = replacement.metadata().creationTimestamp();
+        Optional<Condition> cannotRun = replacement.status() == null ? Optional.empty()
+                : replacement.status().conditions().stream()
+                        .filter(c -> c.type().equals(Compute.CANNOT_RUN) && c.status() == Condition.Status.True).findFirst();
+        if (cannotRun.isPresent()) {
+            Long epoch = endpoint.status().epoch();
+            int givenUp = epoch == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, epoch - primary.spec().epoch()));
+            return RestartInput.Replacement.failing(started, cannotRun.get().lastTransitionTime(), cannotRun.get().message(),
+                    givenUp);
+        }
+        return Switchover.ready(replacement) ? RestartInput.Replacement.warm(started) : RestartInput.Replacement.starting(started);
     }
 
     /** Restart replacements running in the cell: each holds a slot until its switch or retirement. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -125,6 +126,122 @@ class RestartPlannerTest {
                 "restart for postgres 15 -> 16: replacement warm, window open around the clock; switching to it"));
     }
 
+    @Test
+    void aFailingReplacementGetsItsDriversRetriesThenIsRetiredForAFreshOneInTheSameWindow() {
+        Instant started = berlin("2024-01-14T01:50");
+        RestartInput.Replacement failing = RestartInput.Replacement.failing(started, berlin("2024-01-14T02:01"),
+                "starting failed: pg_basebackup: could not connect", 0);
+
+        RestartDecision soon = decide(failing, 1, berlin("2024-01-14T02:02"));
+        RestartDecision later = decide(failing, 1, berlin("2024-01-14T02:03"));
+        RestartDecision fresh = decide(RestartInput.Replacement.NONE, 0, berlin("2024-01-14T02:03"));
+
+        assertThat(soon).isEqualTo(new RestartDecision.Wait(berlin("2024-01-14T02:03"), "restart for postgres 15 -> 16:"
+                + " replacement failing since Sun 02:01 Europe/Berlin (starting failed: pg_basebackup: could not connect),"
+                + " window open until Sun 04:00 Europe/Berlin; giving it up at Sun 02:03 Europe/Berlin"));
+        assertThat(later).isEqualTo(new RestartDecision.RetireReplacement("restart for postgres 15 -> 16: replacement"
+                + " failing since Sun 02:01 Europe/Berlin (starting failed: pg_basebackup: could not connect); retiring it,"
+                + " a fresh one starts now"));
+        assertThat(fresh).isInstanceOf(RestartDecision.StartReplacement.class);
+    }
+
+    @Test
+    void eachReplacementGivenUpDoublesHowLongTheNextMayFailSoARefusedOneIsNotReplacedEveryTwoMinutes() {
+        Instant since = berlin("2024-01-14T02:01");
+        RestartInput.Replacement third = RestartInput.Replacement.failing(berlin("2024-01-14T02:00"), since,
+                "Postgres 16 is not installed here", 2);
+
+        assertThat(decide(third, 1, since.plus(Duration.ofMinutes(7)))).isInstanceOf(RestartDecision.Wait.class);
+        assertThat(decide(third, 1, since.plus(Duration.ofMinutes(8)))).isInstanceOf(RestartDecision.RetireReplacement.class);
+        assertThat(RestartPlanner.failingGrace(0)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(RestartPlanner.failingGrace(40)).isEqualTo(RestartPlanner.LONGEST_FAILING_GRACE);
+    }
+
+    @Test
+    void aReplacementFailingTooLateInItsWindowIsRetiredAndAFreshOneWaitsForTheNext() {
+        RestartInput.Replacement failing = RestartInput.Replacement.failing(berlin("2024-01-14T03:00"),
+                berlin("2024-01-14T03:50"), "starting failed: disk full", 0);
+
+        RestartDecision decision = decide(failing, 1, berlin("2024-01-14T03:55"));
+
+        assertThat(decision).isEqualTo(new RestartDecision.RetireReplacement("restart for postgres 15 -> 16: replacement"
+                + " failing since Sun 03:50 Europe/Berlin (starting failed: disk full); retiring it, too late in this window"
+                + " for a fresh one; it starts at Sun 01:50 Europe/Berlin"));
+    }
+
+    @Property(tries = 1000)
+    void aFailingReplacementIsNeverSwitchedToAndIsRetiredOnlyAfterTheGraceOrItsWindow(
+            @ForAll("failingReplacements") RestartInput input, @ForAll("instants") Instant now) {
+        RestartDecision decision = RestartPlanner.decide(input, now);
+
+        assertThat(decision).isNotInstanceOf(RestartDecision.Switch.class);
+        if (decision instanceof RestartDecision.RetireReplacement) {
+            boolean graceOver = !now.isBefore(input.replacement().failingSince().plus(RestartPlanner.failingGrace(input.replacement().givenUpBefore())));
+            boolean windowMissed = RestartWindows.nextOpening(input.window(), input.replacement().startedAt()).isBefore(now)
+                    && !RestartWindows.isOpen(input.window(), now);
+            assertThat(graceOver || windowMissed).as(decision.explanation()).isTrue();
+        } else {
+            assertThat(decision).isInstanceOf(RestartDecision.Wait.class);
+            assertThat(((RestartDecision.Wait) decision).until())
+                    .isBeforeOrEqualTo(input.replacement().failingSince()
+                            .plus(RestartPlanner.failingGrace(input.replacement().givenUpBefore())))
+                    .isAfter(now);
+        }
+    }
+
+    @Property(tries = 300)
+    void aRestartWhoseReplacementsFailSometimesStillSwitchesInsideAWindowToOneThatWarmed(
+            @ForAll("windows") RestartWindow window, @ForAll("instants") Instant start,
+            @ForAll @IntRange(min = 1, max = 120) int leadMinutes, @ForAll @IntRange(min = 0, max = 3) int failures,
+            @ForAll @IntRange(min = 0, max = 30) int failsAfterMinutes) {
+        Duration lead = Duration.ofMinutes(leadMinutes);
+        RestartInput.Replacement replacement = RestartInput.Replacement.NONE;
+        int destinedToFail = 0;
+        int failing = 0;
+        int failed = 0;
+        boolean thisOneFails = false;
+        Instant now = start;
+        for (int step = 0; step < 5000; step++) {
+            if (replacement.state() == RestartInput.ReplacementState.STARTING) {
+                Instant failsAt = replacement.startedAt().plus(Duration.ofMinutes(failsAfterMinutes));
+                if (thisOneFails && !now.isBefore(failsAt)) {
+                    replacement = RestartInput.Replacement.failing(replacement.startedAt(), failsAt, "starting failed", failed);
+                    failing++;
+                } else if (!thisOneFails && !now.isBefore(replacement.startedAt().plus(lead))) {
+                    replacement = RestartInput.Replacement.warm(replacement.startedAt());
+                }
+            }
+            int inFlight = replacement.state() == RestartInput.ReplacementState.NONE ? 0 : 1;
+            RestartDecision decision = RestartPlanner.decide(new RestartInput(UPGRADE, window, replacement, lead, inFlight, 1), now);
+            if (decision instanceof RestartDecision.Switch) {
+                assertThat(RestartWindows.isOpen(window, now)).isTrue();
+                assertThat(replacement.state()).isEqualTo(RestartInput.ReplacementState.WARM);
+                assertThat(failed).as("every replacement that failed was retired first").isEqualTo(failing);
+                return;
+            }
+            if (decision instanceof RestartDecision.StartReplacement) {
+                replacement = RestartInput.Replacement.starting(now);
+                thisOneFails = destinedToFail++ < failures;
+            } else if (decision instanceof RestartDecision.RetireReplacement) {
+                if (replacement.state() == RestartInput.ReplacementState.FAILING) {
+                    failed++;
+                }
+                replacement = RestartInput.Replacement.NONE;
+            } else if (decision instanceof RestartDecision.Wait wait) {
+                // A status change (here: the replacement warming or failing) wakes the reconciler before its timer.
+                Instant wakes = wait.until();
+                if (replacement.state() == RestartInput.ReplacementState.STARTING) {
+                    Instant change = replacement.startedAt().plus(thisOneFails ? Duration.ofMinutes(failsAfterMinutes) : lead);
+                    wakes = change.isAfter(now) && change.isBefore(wakes) ? change : wakes;
+                }
+                now = wakes;
+            } else {
+                throw new AssertionError("unexpected " + decision);
+            }
+        }
+        throw new AssertionError("no switch within 5000 decisions from " + start + " for " + window);
+    }
+
     @Property(tries = 1000)
     void neverSwitchesWhileTheWindowIsClosed(@ForAll("inputs") RestartInput input, @ForAll("instants") Instant now) {
         RestartDecision decision = RestartPlanner.decide(input, now);
@@ -185,11 +302,24 @@ class RestartPlannerTest {
     Arbitrary<RestartInput> inputs() {
         Arbitrary<RestartNeed> needs = Arbitraries.of(UPGRADE, RestartNeed.NONE);
         Arbitrary<RestartInput.Replacement> replacements = Arbitraries.oneOf(Arbitraries.just(RestartInput.Replacement.NONE),
-                instants().map(RestartInput.Replacement::starting), instants().map(RestartInput.Replacement::warm));
+                instants().map(RestartInput.Replacement::starting), instants().map(RestartInput.Replacement::warm), failing());
         Arbitrary<RestartWindow> windows = Arbitraries.oneOf(RestartWindowsTest.windows(), Arbitraries.just(null));
-        return net.jqwik.api.Combinators.combine(needs, windows, replacements,
+        return Combinators.combine(needs, windows, replacements,
                 Arbitraries.integers().between(0, 240).map(Duration::ofMinutes),
                 Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 4)).as(RestartInput::new);
+    }
+
+    @Provide
+    Arbitrary<RestartInput> failingReplacements() {
+        return Combinators.combine(Arbitraries.oneOf(RestartWindowsTest.windows(), Arbitraries.just(null)),
+                failing(), Arbitraries.integers().between(0, 240).map(Duration::ofMinutes))
+                .as((window, replacement, lead) -> new RestartInput(UPGRADE, window, replacement, lead, 1, 2));
+    }
+
+    private Arbitrary<RestartInput.Replacement> failing() {
+        return Combinators.combine(instants(), Arbitraries.integers().between(0, 600), Arbitraries.integers().between(0, 8))
+                .as((started, minutes, givenUp) -> RestartInput.Replacement.failing(started,
+                        started.plus(Duration.ofMinutes(minutes)), "starting failed", givenUp));
     }
 
     @Provide

@@ -1,6 +1,7 @@
 package io.tidepool.sim;
 
 import io.tidepool.agent.HostAgent;
+import io.tidepool.api.resource.Compute;
 import io.tidepool.api.resource.Host;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.api.resource.Kind;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A simulated fleet on a manual clock: host agents with the sim driver, the in-process link, and
@@ -85,6 +87,8 @@ public final class SimFleet implements AutoCloseable {
     private final ResourceRegistry registry;
     private final ExecutorService workers;
     private final Map<String, HostAgent> agents = new LinkedHashMap<>();
+    private final Map<String, SimDriver> drivers = new LinkedHashMap<>();
+    private Predicate<Compute> failsToStart = compute -> false;
     private final List<Runnable> afterAgentRound = new ArrayList<>();
     /** Agents this fleet started for hosts a provider made. */
     private final Set<String> provided = new HashSet<>();
@@ -170,6 +174,7 @@ public final class SimFleet implements AutoCloseable {
     /** The host dies: its agent and its computes are gone at once, without a word to anyone. */
     public void killHost(String name) {
         agents.remove(name);
+        drivers.remove(name);
         provided.remove(name);
         killed.add(name);
     }
@@ -223,6 +228,7 @@ public final class SimFleet implements AutoCloseable {
             boolean gone = !inStore.containsKey(name);
             if (gone) {
                 agents.remove(name);
+                drivers.remove(name);
             }
             return gone;
         });
@@ -258,9 +264,18 @@ public final class SimFleet implements AutoCloseable {
         }
     }
 
+    /** From now on, on every host, computes that match fail to start and keep failing (see {@link SimDriver#failStartsOf}). */
+    public void failStartsOf(Predicate<Compute> which) {
+        failsToStart = which;
+        drivers.values().forEach(driver -> driver.failStartsOf(which));
+    }
+
     private HostAgent start(Host host) {
-        HostAgent agent = new HostAgent(host, link, new SimDriver(host.name(), workloads, settings.startDelay()), settings.lease());
+        SimDriver driver = new SimDriver(host.name(), workloads, settings.startDelay());
+        driver.failStartsOf(failsToStart);
+        HostAgent agent = new HostAgent(host, link, driver, settings.lease());
         agents.put(host.name(), agent);
+        drivers.put(host.name(), driver);
         return agent;
     }
 

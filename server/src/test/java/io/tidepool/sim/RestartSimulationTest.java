@@ -18,6 +18,7 @@ import io.tidepool.reconcile.ManualClock;
 import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.registry.ResourceTxn;
 import io.tidepool.restart.RestartCause;
+import io.tidepool.restart.RestartEnd;
 import io.tidepool.restart.RestartSettings;
 import io.tidepool.restart.RestartWindows;
 import io.tidepool.sim.workload.Demand;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -131,6 +133,70 @@ class RestartSimulationTest {
             assertThat(reported.switches).as("each switch timed from its replacement's start")
                     .containsExactlyInAnyOrderElementsOf(switchedAt.entrySet().stream().map(e -> new ReportedRestarts.Switch(
                             RestartCause.VERSION, Duration.between(replacementStarts.get(e.getKey()), e.getValue()))).toList());
+        }
+    }
+
+    /**
+     * The first replacement of one endpoint never starts (its host reports it failing): it is
+     * given up once it has failed for the grace, and a fresh one, started at once, is switched to
+     * inside the same window; the other endpoints' restarts are not held up.
+     */
+    @Example
+    void aReplacementThatKeepsFailingIsRetiredAndAFreshOneSwitchesInTheSameWindow() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(START);
+        ResourceRegistry registry = new ResourceRegistry(store);
+        List<Resource> objects = new ArrayList<>();
+        objects.add(new Cell(ObjectMeta.named("c1"), new Cell.Spec(HOST, null, 0.9, 1.0, null, 10), null));
+        objects.add(endpoint("db-0", new Endpoint.Postgres("15", Map.of())));
+        objects.add(endpoint("db-1", new Endpoint.Postgres("15", Map.of())));
+        store.txn(Txn.of(List.of(), objects.stream().map(r -> (Op) ResourceRegistry.putOp(r)).toList()));
+        SimFleet.Settings base = SimFleet.Settings.DEFAULT;
+        SimFleet.Settings settings = base.withControl(base.control().withRestarts(new RestartSettings(LEAD, 2)));
+        try (SimFleet fleet = new SimFleet(store, clock, name -> t -> Demand.ofMebibytes(0.5, 512, 256), settings)) {
+            fleet.addHost("c1", "host-0", HOST);
+            fleet.addHost("c1", "host-1", HOST);
+            ReportedRestarts reported = new ReportedRestarts();
+            fleet.lead(reported.observers());
+            for (int step = 0; step < 6; step++) {
+                fleet.step();
+            }
+            List<String> neverStarts = new ArrayList<>();
+            fleet.failStartsOf(c -> c.spec().role() == Compute.Role.replacement && c.spec().endpoint().equals("db-0")
+                    && neverStarts.isEmpty() && neverStarts.add(c.name()));
+            changePostgres(registry, "db-0", new Endpoint.Postgres("16", Map.of()));
+            changePostgres(registry, "db-1", new Endpoint.Postgres("16", Map.of()));
+            Map<String, String> primaries = primaries(registry);
+            Map<String, Instant> switchedAt = new HashMap<>();
+            Map<String, Instant> failingSeen = new HashMap<>();
+            while (clock.instant().isBefore(START.plus(Duration.ofHours(4)))) {
+                fleet.step();
+                Instant now = clock.instant();
+                for (Compute replacement : replacements(registry)) {
+                    if (replacement.status() != null && replacement.status().phase() == Compute.Phase.Failed) {
+                        failingSeen.putIfAbsent(replacement.name(), now);
+                    }
+                }
+                Map<String, String> current = primaries(registry);
+                for (Map.Entry<String, String> entry : current.entrySet()) {
+                    if (!entry.getValue().equals(primaries.get(entry.getKey()))) {
+                        switchedAt.put(entry.getKey(), now);
+                    }
+                }
+                primaries = current;
+            }
+            Instant opens = Instant.parse("2026-01-04T02:00:00Z");
+            assertThat(failingSeen).as("the first replacement of db-0 failed").hasSize(1);
+            assertThat(reported.gaveUp).containsExactly(RestartEnd.REPLACEMENT_FAILED);
+            assertThat(reported.started).as("db-1's restart, db-0's failed and its fresh one").hasSize(3);
+            assertThat(switchedAt).containsOnlyKeys("db-0", "db-1");
+            switchedAt.values().forEach(at -> assertThat(RestartWindows.isOpen(WINDOW, at)).as("switched at " + at).isTrue());
+            assertThat(switchedAt.get("db-0")).as("in the same window").isBefore(opens.plus(WINDOW.duration()));
+            Compute primary = registry.get(Compute.class, Kind.COMPUTE, primaries.get("db-0")).orElseThrow();
+            assertThat(primary.spec().postgres().version()).isEqualTo("16");
+            assertThat(failingSeen).containsOnlyKeys(neverStarts);
+            assertThat(neverStarts).doesNotContain(primary.name());
+            assertThat(replacements(registry)).isEmpty();
         }
     }
 

@@ -27,6 +27,13 @@ public record Compute(ObjectMeta metadata, Spec spec, Status status) implements 
     public enum Phase { Pending, Starting, Running, Stopping, Stopped, Failed }
 
     /**
+     * Condition a host agent reports while its driver cannot run the compute, with the driver's
+     * reason. It stays, with the time it first appeared, through the driver's own retries until a
+     * start succeeds: how long a compute has been failing is what decides when to give up on it.
+     */
+    public static final String CANNOT_RUN = "CannotRun";
+
+    /**
      * What the host agent observed, which may lag the spec.
      *
      * @param cu   the size the driver and the guest confirmed

@@ -43,7 +43,9 @@ public record Endpoint(ObjectMeta metadata, Spec spec, Status status) implements
 
     /**
      * @param compute           the name of the primary compute, if one is placed
-     * @param epoch             goes up by one each time a primary is placed on a new host (fencing)
+     * @param epoch             goes up each time a primary is placed on a new host (fencing); also
+     *                          raised to a retired replacement's, so that no later compute of the
+     *                          endpoint is named as one its host may still be stopping
      * @param resumeRequestedAt when a client last asked a suspended endpoint to wake up
      */
     public record Status(Phase phase, String host, Cu cu, String address, List<Condition> conditions,
