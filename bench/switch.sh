@@ -5,7 +5,9 @@
 #             with a prewarmed replacement, one that only streamed (copy) and a cold one; each run
 #             does the three back to back. Throughput each second from 10 s before to 60 s after the
 #             switch, the pause a new connection sees, failed connections, commits lost.
-#   overhead: pgbench -S straight to the primary and through the proxy, alternately.
+#   overhead: pgbench -S straight to the primary and through the proxy, alternately: the endpoint at
+#             1 CU, then at 2 CU (the whole machine, which pgbench and the proxy share), then at 2 CU
+#             with a proxy that copies every byte itself (--proxy copy) rather than splice.
 #   resume:   a suspended endpoint, then a new connection through the proxy to its first answer.
 # Needs root, cgroups and Postgres 15. Prints markdown tables.
 #
@@ -35,7 +37,7 @@ machine="$(bench_machine)"
 echo "$machine" >&2
 
 bench() {
-  java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.io.tmpdir="$work" -cp "$cp" \
+  java -Xmx1g --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.io.tmpdir="$work" -cp "$cp" \
     io.tidepool.server.bench.SwitchBench "$@"
 }
 
@@ -45,8 +47,12 @@ for run in $(seq "$runs"); do
     echo "run $run: planned restart under load, $mode replacement, scale $scale, $readers readers" >&2
     bench switch --mode "$mode" --scale "$scale" --readers "$readers" | tee -a "$work/switch.tsv" >&2
   done
-  echo "run $run: proxy overhead, pgbench -S, $seconds s each way" >&2
-  bench overhead --seconds "$seconds" --rounds 1 | tee -a "$work/overhead.tsv" >&2
+  for setup in "1 splice" "2 splice" "2 copy"; do
+    set -- $setup
+    echo "run $run: proxy overhead, pgbench -S, $seconds s each way, endpoint at $1 CU, proxy: $2" >&2
+    bench overhead --seconds "$seconds" --rounds 1 --cu "$1" --proxy "$2" | sed "s/^overhead/overhead-$1-$2/" \
+      | tee -a "$work/overhead.tsv" >&2
+  done
   echo "run $run: resume from suspend, $trials trials" >&2
   bench resume --trials "$trials" | tee -a "$work/resume.tsv" >&2
 done
@@ -78,9 +84,15 @@ done
 echo
 echo "Proxy overhead, pgbench -S, 4 clients, $seconds s each way, medians over runs:"
 echo
-straight="$(awk -F'\t' '$1 == "overhead" { print $3 }' "$work/overhead.tsv" | median)"
-proxied="$(awk -F'\t' '$1 == "overhead" { print $4 }' "$work/overhead.tsv" | median)"
-awk -v a="$straight" -v b="$proxied" 'BEGIN { printf "| straight TPS | through the proxy TPS | loss |\n|---|---|---|\n| %.0f | %.0f | %.1f%% |\n", a, b, (a - b) * 100 / a }'
+echo "| endpoint | proxy | straight TPS | through the proxy TPS | loss |"
+echo "|---|---|---|---|---|"
+for setup in "1 splice" "2 splice" "2 copy"; do
+  set -- $setup
+  straight="$(awk -F'\t' -v k="overhead-$1-$2" '$1 == k { print $3 }' "$work/overhead.tsv" | median)"
+  proxied="$(awk -F'\t' -v k="overhead-$1-$2" '$1 == k { print $4 }' "$work/overhead.tsv" | median)"
+  awk -v cu="$1" -v p="$2" -v a="$straight" -v b="$proxied" \
+    'BEGIN { printf "| %s CU | %s | %.0f | %.0f | %.1f%% |\n", cu, p, a, b, (a - b) * 100 / a }'
+done
 echo
 echo "Resume from suspend to the first answer, through the proxy ($trials trials per run, all runs):"
 echo

@@ -1,15 +1,16 @@
 package io.tidepool.proxy;
 
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection to one endpoint's port: negotiates encryption, reads the startup message,
  * asks {@link Admission} what to do until it may route, then pipes bytes both ways until either
- * side closes. Runs on a thread of its own, and one more for the backend's direction.
+ * side closes, or has the kernel move them ({@link KernelSplice}). Runs on a thread of its own, and
+ * one more for the backend's direction.
  */
 final class ClientConnection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -52,6 +54,7 @@ final class ClientConnection implements Runnable {
             log.warn("{}: connection failed", endpoint, e);
         } finally {
             context.activity().closed(endpoint);
+            context.spliced().ifPresent(spliced -> spliced.closed(client.getChannel()));
             closeQuietly(client);
             closeQuietly(backend);
             context.closed(client);
@@ -140,7 +143,14 @@ final class ClientConnection implements Runnable {
     }
 
     private Optional<Socket> connect(EndpointState.Backend target) {
-        Socket socket = new Socket();
+        Socket socket;
+        try {
+            // A channel's socket, as the client's is: the kernel splice needs both descriptors.
+            socket = SocketChannel.open().socket();
+        } catch (IOException e) {
+            log.debug("{}: cannot open a socket: {}", endpoint, e.toString());
+            return Optional.empty();
+        }
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(target.host(), target.port()),
@@ -157,23 +167,56 @@ final class ClientConnection implements Runnable {
         OutputStream toBackend = backend.getOutputStream();
         toBackend.write(startup.packet());
         toBackend.flush();
+        // Plain text only: the kernel cannot move what TLS encrypts in the proxy.
+        Optional<SplicedConnections> splice = socket == client ? context.spliced() : Optional.empty();
+        if (splice.isEmpty()) {
+            copyBothWays(socket, target, new BackendGreeting());
+            return;
+        }
+        StartupRelay.Outcome greeted = StartupRelay.relay(backend.getInputStream(),
+                new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES), socket.getInputStream(), toBackend);
+        greeted.cancelKey().ifPresent(key -> context.cancelKeys().issued(key, target));
+        try {
+            if (greeted.ready().isEmpty()) {
+                return; // the backend refused the connection, and said why
+            }
+            context.activity().active(endpoint);
+            byte[] ready = greeted.ready().get();
+            Optional<KernelSplice.Spliced> spliced = splice.get().splice(endpoint, client.getChannel(),
+                    backend.getChannel(), ready.length);
+            socket.getOutputStream().write(ready);
+            socket.getOutputStream().flush();
+            if (spliced.isPresent()) {
+                // One thread per connection, asleep until either side hangs up: no wake-up per message.
+                splice.get().awaitHangUp(spliced.get());
+            } else {
+                copyBothWays(socket, target, null);
+            }
+        } finally {
+            greeted.cancelKey().ifPresent(context.cancelKeys()::closed);
+        }
+    }
+
+    /** Copies both ways, the backend's on a thread of its own, until either side closes. */
+    private void copyBothWays(Socket socket, EndpointState.Backend target, BackendGreeting greeting) throws IOException {
         InputStream fromBackend = backend.getInputStream();
         OutputStream toClient = socket.getOutputStream();
-        BackendGreeting greeting = new BackendGreeting();
-        Executor threads = context.threads();
-        threads.execute(() -> {
+        context.threads().execute(() -> {
             try {
                 copy(fromBackend, toClient, greeting, target);
             } finally {
                 // The backend ended: the client's side ends too, which ends the other direction.
                 closeQuietly(socket);
                 closeQuietly(backend);
-                greeting.cancelKey().ifPresent(context.cancelKeys()::closed);
+                if (greeting != null) {
+                    greeting.cancelKey().ifPresent(context.cancelKeys()::closed);
+                }
             }
         });
-        copy(socket.getInputStream(), toBackend, null, target);
+        copy(socket.getInputStream(), backend.getOutputStream(), null, target);
     }
 
+    /** Copies until {@code in} ends; the backend's direction also reads the greeting, for the cancel key. */
     private void copy(InputStream in, OutputStream out, BackendGreeting greeting, EndpointState.Backend target) {
         byte[] buffer = new byte[BUFFER_BYTES];
         try {

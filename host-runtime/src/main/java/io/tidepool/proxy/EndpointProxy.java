@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * The endpoint proxy: one listening port per endpoint, all accepted on one selector thread; each
  * connection then gets a thread for each direction (Java 17 has no virtual threads), from a pool
  * bounded by {@link Settings#maxConnections}. A connection over the bound is answered with an
- * ErrorResponse (too many connections) rather than queued.
+ * ErrorResponse (too many connections) rather than queued. Where the kernel can, it moves a
+ * plain-text connection's bytes itself once the startup is done ({@link KernelSplice}); the two
+ * threads then only wait for either side to close.
  */
 public final class EndpointProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointProxy.class);
@@ -39,9 +41,11 @@ public final class EndpointProxy implements AutoCloseable {
      * @param tls            TLS for clients that ask for it; empty to answer them 'N' (plain text)
      * @param maxConnections open client connections at most, over all endpoints
      * @param connectTimeout how long connecting to a compute may take
+     * @param splice         whether the kernel moves a connection's bytes once its startup is done
+     *                       ({@link KernelSplice}), where it can; else the proxy copies them
      */
     public record Settings(String bindHost, Optional<SSLContext> tls, Admission.Bounds bounds, int maxConnections,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, boolean splice) {
         public static final int MAX_CONNECTIONS = 1000;
 
         public Settings {
@@ -51,15 +55,21 @@ public final class EndpointProxy implements AutoCloseable {
         }
 
         public static Settings of(String bindHost) {
-            return new Settings(bindHost, Optional.empty(), Admission.Bounds.DEFAULT, MAX_CONNECTIONS, Duration.ofSeconds(5));
+            return new Settings(bindHost, Optional.empty(), Admission.Bounds.DEFAULT, MAX_CONNECTIONS, Duration.ofSeconds(5),
+                    true);
         }
 
         public Settings withTls(Optional<SSLContext> context) {
-            return new Settings(bindHost, context, bounds, maxConnections, connectTimeout);
+            return new Settings(bindHost, context, bounds, maxConnections, connectTimeout, splice);
         }
 
         public Settings withBounds(Admission.Bounds newBounds) {
-            return new Settings(bindHost, tls, newBounds, maxConnections, connectTimeout);
+            return new Settings(bindHost, tls, newBounds, maxConnections, connectTimeout, splice);
+        }
+
+        /** The proxy copies every byte itself (to compare, or where the splice misbehaves). */
+        public Settings withoutSplice() {
+            return new Settings(bindHost, tls, bounds, maxConnections, connectTimeout, false);
         }
     }
 
@@ -71,7 +81,7 @@ public final class EndpointProxy implements AutoCloseable {
 
     /** What each connection shares with the proxy. */
     record Context(Settings settings, RouteTable routes, Wakeup wakeup, ProxyActivity activity, CancelKeys cancelKeys,
-                   InstantSource clock, Executor threads, Set<Socket> open) {
+                   InstantSource clock, Executor threads, Set<Socket> open, Optional<SplicedConnections> spliced) {
         void closed(Socket client) {
             open.remove(client);
         }
@@ -96,8 +106,11 @@ public final class EndpointProxy implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+        Optional<SplicedConnections> spliced = settings.splice()
+                ? KernelSplice.open(settings.maxConnections()).map(splice -> new SplicedConnections(splice, activity))
+                : Optional.empty();
         context = new Context(settings, routes, wakeup, activity, new CancelKeys(), clock, threads,
-                ConcurrentHashMap.newKeySet());
+                ConcurrentHashMap.newKeySet(), spliced);
         selector = Selector.open();
         acceptor.setDaemon(true);
         acceptor.start();
@@ -157,6 +170,16 @@ public final class EndpointProxy implements AutoCloseable {
 
     public ProxyActivity activity() {
         return context.activity();
+    }
+
+    /** Whether the kernel moves connections' bytes here once their startup is done. */
+    public boolean splices() {
+        return context.spliced().isPresent();
+    }
+
+    /** Connections whose bytes the kernel moves now. */
+    public int splicedConnections() {
+        return context.spliced().map(SplicedConnections::size).orElse(0);
     }
 
     private void onSelector(Runnable task) {
@@ -246,5 +269,6 @@ public final class EndpointProxy implements AutoCloseable {
         }
         context.open().forEach(EndpointProxy::close);
         threads.shutdownNow();
+        context.spliced().ifPresent(SplicedConnections::close);
     }
 }

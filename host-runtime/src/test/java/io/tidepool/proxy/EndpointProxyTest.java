@@ -183,6 +183,86 @@ class EndpointProxyTest {
         }
     }
 
+    @Test
+    void onceReadyAPlainConnectionIsMovedByTheKernelBothWaysAndStillCountsAsActivity() throws Exception {
+        routes.put("shop", running);
+        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
+                + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
+        try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
+            assertThat(proxy.splicedConnections()).isEqualTo(1);
+            for (int i = 0; i < 500; i++) {
+                try (ResultSet rows = statement.executeQuery("SELECT " + i)) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).isEqualTo(i);
+                }
+            }
+            // More than the sockets' buffers hold, each way: the kernel waits for the slow side.
+            String big = "x".repeat(4 << 20);
+            try (var insert = connection.prepareStatement("SELECT length(?), md5(?)")) {
+                insert.setString(1, big);
+                insert.setString(2, big);
+                try (ResultSet rows = insert.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getInt(1)).isEqualTo(big.length());
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT sum(length(repeat('y', 1000) || g)) FROM generate_series(1, 20000) g")) {
+                rows.next();
+                assertThat(rows.getLong(1)).isEqualTo(20_000L * 1000 + 88_894);
+            }
+            active.clear();
+            Await.until(READY, "spliced bytes counted as the endpoint's activity", () -> {
+                queryOn(statement, "SELECT 1");
+                return active.containsKey("shop");
+            });
+        }
+        Await.until(READY, "the spliced connection closed on both sides", () -> proxy.splicedConnections() == 0
+                && proxy.activity().of("shop").orElseThrow().openConnections() == 0);
+    }
+
+    @Test
+    void aBackendThatEndsASplicedConnectionEndsItForTheClient() throws Exception {
+        routes.put("shop", running);
+        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
+                + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
+        try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
+            int pid;
+            try (ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+                rows.next();
+                pid = rows.getInt(1);
+            }
+            assertThat(query(port, "SELECT pg_terminate_backend(" + pid + ")", Map.of())).isEqualTo("t");
+            // What the kernel was moving when the backend hung up reaches the client before the proxy closes.
+            assertThatThrownBy(() -> statement.executeQuery("SELECT 1")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("terminating connection due to administrator command");
+        }
+        Await.until(READY, "the proxy's side closed too", () -> proxy.splicedConnections() == 0
+                && proxy.activity().of("shop").orElseThrow().openConnections() == 0);
+    }
+
+    @Test
+    void withoutTheSpliceTheProxyCopiesEveryByte() throws Exception {
+        routes.put("shop", running);
+        int port = start(EndpointProxy.Settings.of("127.0.0.1").withoutSplice(), endpoint -> { });
+
+        try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
+            assertThat(queryOn(statement, "SELECT 'copied'")).isEqualTo("copied");
+            assertThat(proxy.splices()).isFalse();
+            assertThat(proxy.splicedConnections()).isZero();
+        }
+    }
+
+    private static String queryOn(Statement statement, String sql) {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Connection connect(int port, Map<String, String> options) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", PostgresServer.SUPERUSER);

@@ -26,6 +26,10 @@ public final class ProxyOptions {
     @Option(names = "--proxy-tls-key", paramLabel = "FILE", description = "With --proxy-tls-cert: its PEM (PKCS#8) key")
     Path tlsKey;
 
+    @Option(names = "--proxy-copy", description = "With the proxy: copy every byte in the proxy rather than have the kernel "
+            + "move a plain-text connection's bytes once its startup is done (the splice needs root and BPF sockmap)")
+    boolean copy;
+
     /**
      * The proxy's settings, listening on {@code bindHost}; empty when there is none.
      *
@@ -39,8 +43,9 @@ public final class ProxyOptions {
             throw new ParameterException(commandLine, "--proxy-ports: " + e.getMessage());
         }
         if (range.isEmpty()) {
-            if (advertisedHost != null || tlsCertificate != null || tlsKey != null) {
-                throw new ParameterException(commandLine, "--proxy-host and --proxy-tls-* need the proxy: give --proxy-ports");
+            if (advertisedHost != null || tlsCertificate != null || tlsKey != null || copy) {
+                throw new ParameterException(commandLine,
+                        "--proxy-host, --proxy-tls-* and --proxy-copy need the proxy: give --proxy-ports");
             }
             return Optional.empty();
         }
@@ -49,7 +54,7 @@ public final class ProxyOptions {
         }
         ProxySettings settings = new ProxySettings(bindHost, advertisedHost == null ? bindHost : advertisedHost,
                 range.get(), Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey),
-                Admission.Bounds.DEFAULT);
+                Admission.Bounds.DEFAULT, !copy);
         return Optional.of(settings);
     }
 }

@@ -55,8 +55,10 @@ public final class NodeProxy implements AutoCloseable {
             }
         });
         ResourceRegistry registry = new ResourceRegistry(store);
-        EndpointProxy proxy = new EndpointProxy(EndpointProxy.Settings.of(settings.bindHost()).withTls(tls)
-                .withBounds(settings.bounds()), table, endpoint -> wake(registry, endpoint, clock), activity, clock);
+        EndpointProxy.Settings proxySettings = EndpointProxy.Settings.of(settings.bindHost()).withTls(tls)
+                .withBounds(settings.bounds());
+        EndpointProxy proxy = new EndpointProxy(settings.splice() ? proxySettings : proxySettings.withoutSplice(), table,
+                endpoint -> wake(registry, endpoint, clock), activity, clock);
         StoreRoutes routes = new StoreRoutes(store, table, proxy, ports);
         try {
             routes.start();

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param tlsCertificate with {@code tlsKey}: TLS for clients that ask for it (PEM files)
  */
 public record ProxySettings(String bindHost, String advertisedHost, PortRange ports, Optional<Path> tlsCertificate,
-                            Optional<Path> tlsKey, Admission.Bounds bounds) {
+                            Optional<Path> tlsKey, Admission.Bounds bounds, boolean splice) {
     public ProxySettings {
         if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("TLS needs both a certificate file and a key file, got "
@@ -22,15 +22,20 @@ public record ProxySettings(String bindHost, String advertisedHost, PortRange po
     }
 
     public static ProxySettings of(String host, PortRange ports) {
-        return new ProxySettings(host, host, ports, Optional.empty(), Optional.empty(), Admission.Bounds.DEFAULT);
+        return new ProxySettings(host, host, ports, Optional.empty(), Optional.empty(), Admission.Bounds.DEFAULT, true);
     }
 
     public ProxySettings withTls(Optional<Path> certificate, Optional<Path> key) {
-        return new ProxySettings(bindHost, advertisedHost, ports, certificate, key, bounds);
+        return new ProxySettings(bindHost, advertisedHost, ports, certificate, key, bounds, splice);
     }
 
     public ProxySettings withBounds(Admission.Bounds newBounds) {
-        return new ProxySettings(bindHost, advertisedHost, ports, tlsCertificate, tlsKey, newBounds);
+        return new ProxySettings(bindHost, advertisedHost, ports, tlsCertificate, tlsKey, newBounds, splice);
+    }
+
+    /** The proxy copies every byte itself, never handing a connection to the kernel (io.tidepool.proxy.KernelSplice). */
+    public ProxySettings withoutSplice() {
+        return new ProxySettings(bindHost, advertisedHost, ports, tlsCertificate, tlsKey, bounds, false);
     }
 
     /** The libpq URI of an endpoint served on {@code port}. */

@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  *       the mean of the 10 s before the restart was asked for) and a summary line.</li>
  *   <li>{@code overhead [--seconds 20] [--rounds 3]}: pgbench -S straight to the primary and through
  *       the proxy, alternately; prints each round's two figures.</li>
+ *   <li>Every verb: {@code --cu N} sizes the endpoint (1 unless given); {@code --proxy copy} has the
+ *       proxy copy every byte itself rather than splice connections in the kernel.</li>
  *   <li>{@code resume [--trials 10]}: an endpoint suspended, then a new connection through the proxy
  *       until its first query's answer; prints each trial's milliseconds.</li>
  * </ul>
@@ -64,9 +66,9 @@ public final class SwitchBench {
             metadata: {name: bench}
             spec:
               cell: local
-              compute: {minCu: 1, maxCu: 1}
-              postgres: {version: "15", settings: {%s}}
-            %s""";
+              compute: {minCu: %2$s, maxCu: %2$s}
+              postgres: {version: "15", settings: {%1$s}}
+            %3$s""";
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final int BEFORE = 10;
     private static final int AFTER = 60;
@@ -86,13 +88,15 @@ public final class SwitchBench {
         String verb = args.length == 0 ? "" : args[0];
         String mode = options.getOrDefault("mode", "prewarm");
         String suspend = verb.equals("resume") ? "  suspendAfter: 1m\n" : "";
-        try (Fleet running = Fleet.start(!mode.equals("prewarm"))) {
-            running.fleet.apply(ENDPOINT.formatted("", suspend));
+        boolean splice = !options.getOrDefault("proxy", "splice").equals("copy");
+        try (Fleet running = Fleet.start(!mode.equals("prewarm"), splice)) {
+            String cu = options.getOrDefault("cu", "1");
+            running.fleet.apply(ENDPOINT.formatted("", cu, suspend));
             SwitchBench bench = new SwitchBench(running.fleet, running.clock, running.address);
             bench.awaitServing();
             switch (verb) {
                 case "switch" -> bench.plannedRestart(mode, Integer.parseInt(options.getOrDefault("scale", "20")),
-                        Integer.parseInt(options.getOrDefault("readers", "4")));
+                        Integer.parseInt(options.getOrDefault("readers", "4")), cu);
                 case "overhead" -> bench.overhead(Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")));
                 case "resume" -> bench.resume(Integer.parseInt(options.getOrDefault("trials", "10")));
@@ -102,13 +106,13 @@ public final class SwitchBench {
         System.exit(0); // Ratis and RocksDB leave non-daemon threads behind
     }
 
-    private void plannedRestart(String mode, int scale, int readers) throws Exception {
+    private void plannedRestart(String mode, int scale, int readers, String cu) throws Exception {
         pgbench(Duration.ofMinutes(10), "-i", "-q", "-s", Integer.toString(scale));
         String first = endpoint().status().compute();
         try (SwitchLoad load = SwitchLoad.start(address, readers, scale * 100_000)) {
             Await.until(WAIT, "20 s of load before the restart", () -> load.secondsNow() >= 20);
             double triggered = load.secondsNow();
-            fleet.apply(ENDPOINT.formatted("max_connections: \"110\"", ""));
+            fleet.apply(ENDPOINT.formatted("max_connections: \"110\"", cu, ""));
             double[] fencedAt = {-1};
             double switchedAt = Await.value(Duration.ofMinutes(5), "the switch to a new primary", () -> {
                 if (fencedAt[0] < 0 && primaryFenced(first)) {
@@ -264,14 +268,15 @@ public final class SwitchBench {
     private record Fleet(LocalFleet fleet, MovableClock clock, String address, CgroupLayout layout, String cgroupParent)
             implements AutoCloseable {
 
-        static Fleet start(boolean coldReplacements) throws Exception {
+        static Fleet start(boolean coldReplacements, boolean splice) throws Exception {
             Path work = Files.createTempDirectory("tidepool-switch-bench-");
             Path computes = Files.createTempDirectory(Path.of("/var/tmp"), "tidepool-switch-bench-");
             Files.setPosixFilePermissions(computes, PosixFilePermissions.fromString("rwxr-xr-x"));
             CgroupLayout layout = CgroupLayout.detect();
             String cgroupParent = "tidepool-bench-" + UUID.randomUUID().toString().substring(0, 8);
             int firstPort = LoopbackPort.free();
-            ProxySettings proxy = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort));
+            ProxySettings proxied = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort));
+            ProxySettings proxy = splice ? proxied : proxied.withoutSplice();
             MovableClock clock = new MovableClock();
             UnaryOperator<io.tidepool.server.ControlPlane.Config> variant =
                     config -> config.withProxy(Optional.of(proxy)).withClock(clock);

@@ -173,11 +173,18 @@ final class ProxiedFleet implements AutoCloseable {
             fleet.close();
         } finally {
             CgroupLayout layout = CgroupLayout.detect();
-            // Removing a cgroup right after its last child can fail for a moment: retry, bounded.
-            Await.until(Duration.ofSeconds(10), "the test's cgroups removed", () -> {
+            // Removing a cgroup right after its last child can fail for a moment: retry, bounded. A
+            // postmaster a test killed may leave backends that take a while on a loaded machine:
+            // what still runs in a compute's cgroup is killed, and said, so the next test starts clean.
+            Await.until(Duration.ofSeconds(30), "the test's cgroups removed", () -> {
                 try {
                     for (int host = 1; host <= hosts; host++) {
-                        new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", host)).removeParent();
+                        CgroupTree tree = new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", host));
+                        List<String> left = tree.clear(Duration.ofSeconds(5));
+                        if (!left.isEmpty()) {
+                            System.err.println("ProxiedFleet: killed what still ran in the cgroups of " + left);
+                        }
+                        tree.removeParent();
                     }
                     return new CgroupTree(layout, cgroupParent).removeParent();
                 } catch (IOException e) {

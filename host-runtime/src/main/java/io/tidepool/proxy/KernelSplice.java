@@ -1,0 +1,349 @@
+package io.tidepool.proxy;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a connection's bytes inside the kernel once its startup is done: both sockets go into a
+ * BPF sockhash, and a verdict program attached to it redirects what arrives on either socket to
+ * the other's send side. The proxy's threads then no longer wake for each message, which is most
+ * of what a proxy costs when a query is a few microseconds (pgbench -S through a thread-per-direction
+ * relay loses more than half its throughput; spliced, about a sixth; docs/BENCHMARKS.md).
+ *
+ * <p>The program, in BPF instructions: key = bpf_get_socket_cookie(skb); return
+ * bpf_sk_redirect_hash(skb, map, &key, 0) ?: SK_PASS. Each socket is stored under the cookie of its
+ * peer, so what arrives on one is sent on the other; a socket whose peer is not in the map yet
+ * keeps its bytes. A closed socket leaves the map by itself.
+ *
+ * <p>Needs Linux with CONFIG_BPF_STREAM_PARSER, CAP_BPF and CAP_NET_ADMIN (root), x86-64, and the
+ * JVM option {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} to read a channel's descriptor.
+ * {@link #open} says why when any is missing, and the proxy copies the bytes itself.
+ */
+final class KernelSplice implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KernelSplice.class);
+    private static final long SYS_BPF = 321;
+    private static final int BPF_MAP_CREATE = 0;
+    private static final int BPF_MAP_UPDATE_ELEM = 2;
+    private static final int BPF_PROG_LOAD = 5;
+    private static final int BPF_PROG_ATTACH = 8;
+    private static final int BPF_MAP_TYPE_SOCKHASH = 18;
+    private static final int BPF_PROG_TYPE_SK_SKB = 14;
+    private static final int BPF_SK_SKB_VERDICT = 38;
+    private static final int ATTR_BYTES = 144;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_COOKIE = 57;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_INFO = 11;
+    private static final int TCP_INFO_BYTES = 232;
+    private static final int TCPI_BYTES_ACKED = 120;
+    private static final int TCPI_BYTES_RECEIVED = 128;
+    private static final short POLLRDHUP = 0x2000;
+    private static final long TIOCOUTQ = 0x5411;
+    private static final int EINTR = 4;
+    private static final int HANG_UP_RECHECK_MILLIS = 1000;
+
+    /** The few libc calls the splice needs. */
+    private interface Libc extends Library {
+        Libc C = Native.load("c", Libc.class);
+
+        long syscall(long number, Object... args) throws LastErrorException;
+
+        int getsockopt(int fd, int level, int name, Memory value, IntByReference length) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int poll(Memory fds, long count, int timeoutMillis) throws LastErrorException;
+
+        int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+    }
+
+    private final int map;
+    private final int program;
+    private final Method fdOfChannel;
+
+    private KernelSplice(int map, int program, Method fdOfChannel) {
+        this.map = map;
+        this.program = program;
+        this.fdOfChannel = fdOfChannel;
+    }
+
+    /** A splice for up to {@code connections} connections, or empty with the reason logged once. */
+    static Optional<KernelSplice> open(int connections) {
+        if (!Platform.isLinux() || !Platform.isIntel() || !Platform.is64Bit()) {
+            log.info("proxy: copying bytes itself; the kernel splice is for Linux on x86-64");
+            return Optional.empty();
+        }
+        Method fdOfChannel;
+        try {
+            fdOfChannel = Class.forName("sun.nio.ch.SocketChannelImpl").getMethod("getFDVal");
+            fdOfChannel.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.info("proxy: copying bytes itself; the kernel splice needs the JVM option"
+                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED ({})", e.toString());
+            return Optional.empty();
+        }
+        int map = -1;
+        try {
+            map = createMap(2 * connections);
+            int program = loadProgram(map);
+            try {
+                attach(map, program);
+            } catch (LastErrorException e) {
+                Libc.C.close(program);
+                throw e;
+            }
+            return Optional.of(new KernelSplice(map, program, fdOfChannel));
+        } catch (LastErrorException | IOException e) {
+            if (map >= 0) {
+                Libc.C.close(map);
+            }
+            log.info("proxy: copying bytes itself; the kernel splice is not available here ({})", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where a spliced connection's byte counts stood when the kernel took it over: what each
+     * socket had received (all of it read by the proxy) and what had been written to it.
+     */
+    record Spliced(SocketChannel client, SocketChannel backend, long clientReceived, long backendReceived,
+                   long clientWritten, long backendWritten) {
+    }
+
+    /**
+     * Splices the two connected sockets: from now on what either receives is sent on the other by
+     * the kernel. Call it only when neither side can have bytes on their way (the startup is done
+     * and the client waits for its ReadyForQuery): bytes read before would arrive after later ones.
+     *
+     * @param stillToClient bytes the proxy writes to the client right after (its ReadyForQuery)
+     */
+    Spliced splice(SocketChannel client, SocketChannel backend, int stillToClient) throws IOException {
+        int clientFd = fdOf(client);
+        int backendFd = fdOf(backend);
+        long clientCookie = cookie(clientFd);
+        long backendCookie = cookie(backendFd);
+        Spliced spliced = new Spliced(client, backend, received(clientFd), received(backendFd),
+                written(clientFd) + stillToClient, written(backendFd));
+        // The backend under the client's cookie first: until the client is in the map, nothing it
+        // receives is redirected, and it sends nothing before its ReadyForQuery.
+        put(clientCookie, backendFd);
+        put(backendCookie, clientFd);
+        return spliced;
+    }
+
+    /**
+     * Whether each side has had acknowledged all the kernel moved to it: a socket closed before
+     * drops what the kernel still holds for it, such as the FATAL a backend sends as it ends.
+     */
+    boolean drained(Spliced spliced) throws IOException {
+        int clientFd = fdOf(spliced.client());
+        int backendFd = fdOf(spliced.backend());
+        long toClient = spliced.clientWritten() + received(backendFd) - spliced.backendReceived();
+        long toBackend = spliced.backendWritten() + received(clientFd) - spliced.clientReceived();
+        return acked(clientFd) >= toClient && acked(backendFd) >= toBackend;
+    }
+
+    /**
+     * Waits until either socket hangs up, or is closed here. It asks poll for POLLRDHUP only:
+     * waiting for POLLIN, as a read or a selector does, would be woken by every message the kernel
+     * moves, which is the cost the splice is there to save. Closing a descriptor does not wake a
+     * poll, so it looks again every {@link #HANG_UP_RECHECK_MILLIS}.
+     */
+    void awaitHangUp(SocketChannel client, SocketChannel backend) throws IOException {
+        Memory fds = new Memory(16);
+        while (client.isOpen() && backend.isOpen()) {
+            fds.clear();
+            fds.setInt(0, fdOf(client));
+            fds.setShort(4, POLLRDHUP);
+            fds.setInt(8, fdOf(backend));
+            fds.setShort(12, POLLRDHUP);
+            int ready;
+            try {
+                ready = Libc.C.poll(fds, 2, HANG_UP_RECHECK_MILLIS);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == EINTR) {
+                    continue;
+                }
+                throw new IOException("poll: " + e.getMessage(), e);
+            }
+            if (ready > 0 && (fds.getShort(6) != 0 || fds.getShort(14) != 0)) {
+                return; // POLLRDHUP, or POLLHUP, POLLERR, POLLNVAL, which poll always reports
+            }
+        }
+    }
+
+    /** Bytes the socket has received and had acknowledged, for activity once the proxy no longer sees them. */
+    long bytesMoved(SocketChannel channel) throws IOException {
+        int fd = fdOf(channel);
+        return received(fd) + acked(fd);
+    }
+
+    private static long received(int fd) throws IOException {
+        return tcpInfo(fd).getLong(TCPI_BYTES_RECEIVED);
+    }
+
+    private static long acked(int fd) throws IOException {
+        return tcpInfo(fd).getLong(TCPI_BYTES_ACKED);
+    }
+
+    /** Bytes written to the socket so far: acknowledged, and still in its send queue. */
+    private static long written(int fd) throws IOException {
+        IntByReference queued = new IntByReference();
+        try {
+            Libc.C.ioctl(fd, TIOCOUTQ, queued);
+        } catch (LastErrorException e) {
+            throw new IOException("TIOCOUTQ: " + e.getMessage(), e);
+        }
+        return acked(fd) + queued.getValue();
+    }
+
+    private static Memory tcpInfo(int fd) throws IOException {
+        Memory info = new Memory(TCP_INFO_BYTES);
+        info.clear();
+        IntByReference length = new IntByReference(TCP_INFO_BYTES);
+        try {
+            Libc.C.getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, length);
+        } catch (LastErrorException e) {
+            throw new IOException("TCP_INFO: " + e.getMessage(), e);
+        }
+        return info;
+    }
+
+    private int fdOf(SocketChannel channel) throws IOException {
+        try {
+            return (int) fdOfChannel.invoke(channel);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("cannot read the descriptor of " + channel + ": " + e, e);
+        }
+    }
+
+    private static long cookie(int fd) throws IOException {
+        Memory value = new Memory(8);
+        IntByReference length = new IntByReference(8);
+        try {
+            Libc.C.getsockopt(fd, SOL_SOCKET, SO_COOKIE, value, length);
+        } catch (LastErrorException e) {
+            throw new IOException("SO_COOKIE: " + e.getMessage(), e);
+        }
+        return value.getLong(0);
+    }
+
+    private void put(long key, int socketFd) throws IOException {
+        Memory keyBytes = new Memory(8);
+        keyBytes.setLong(0, key);
+        Memory valueBytes = new Memory(4);
+        valueBytes.setInt(0, socketFd);
+        Memory attr = attr();
+        attr.setInt(0, map);
+        attr.setLong(8, pointerValue(keyBytes));
+        attr.setLong(16, pointerValue(valueBytes));
+        try {
+            bpf(BPF_MAP_UPDATE_ELEM, attr);
+        } catch (LastErrorException e) {
+            throw new IOException("adding a socket to the splice map: " + e.getMessage(), e);
+        } finally {
+            // The attribute holds their addresses only: they must outlive the call.
+            Reference.reachabilityFence(keyBytes);
+            Reference.reachabilityFence(valueBytes);
+        }
+    }
+
+    private static int createMap(int entries) throws IOException {
+        Memory attr = attr();
+        attr.setInt(0, BPF_MAP_TYPE_SOCKHASH);
+        attr.setInt(4, 8);
+        attr.setInt(8, 4);
+        attr.setInt(12, entries);
+        try {
+            return (int) bpf(BPF_MAP_CREATE, attr);
+        } catch (LastErrorException e) {
+            throw new IOException("creating the BPF sockhash: " + e.getMessage(), e);
+        }
+    }
+
+    private static int loadProgram(int map) throws IOException {
+        ByteBuffer code = ByteBuffer.allocate(13 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        instruction(code, 0xbf, 6, 1, 0, 0);     // r6 = r1 (the skb)
+        instruction(code, 0x85, 0, 0, 0, 46);    // r0 = bpf_get_socket_cookie(r1)
+        instruction(code, 0x7b, 10, 0, -8, 0);   // *(u64 *)(r10 - 8) = r0
+        instruction(code, 0xbf, 1, 6, 0, 0);     // r1 = r6
+        instruction(code, 0x18, 2, 1, 0, map);   // r2 = the map (two slots)
+        instruction(code, 0, 0, 0, 0, 0);
+        instruction(code, 0xbf, 3, 10, 0, 0);    // r3 = r10
+        instruction(code, 0x07, 3, 0, 0, -8);    // r3 -= 8: the key
+        instruction(code, 0xb7, 4, 0, 0, 0);     // r4 = 0: to the peer's send side
+        instruction(code, 0x85, 0, 0, 0, 72);    // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
+        instruction(code, 0x55, 0, 0, 1, 0);     // if r0 != SK_DROP skip the next
+        instruction(code, 0xb7, 0, 0, 0, 1);     // r0 = SK_PASS: no peer yet, keep the bytes
+        instruction(code, 0x95, 0, 0, 0, 0);     // exit
+        Memory instructions = new Memory(code.capacity());
+        instructions.write(0, code.array(), 0, code.capacity());
+        Memory license = new Memory(4);
+        license.setString(0, "GPL", "US-ASCII");
+        Memory verifierLog = new Memory(4096);
+        verifierLog.clear();
+        Memory attr = attr();
+        attr.setInt(0, BPF_PROG_TYPE_SK_SKB);
+        attr.setInt(4, 13);
+        attr.setLong(8, pointerValue(instructions));
+        attr.setLong(16, pointerValue(license));
+        attr.setInt(24, 1);
+        attr.setInt(28, (int) verifierLog.size());
+        attr.setLong(32, pointerValue(verifierLog));
+        try {
+            return (int) bpf(BPF_PROG_LOAD, attr);
+        } catch (LastErrorException e) {
+            throw new IOException("loading the splice program: " + e.getMessage() + ": " + verifierLog.getString(0, "US-ASCII"), e);
+        } finally {
+            Reference.reachabilityFence(instructions);
+            Reference.reachabilityFence(license);
+        }
+    }
+
+    private static void attach(int map, int program) {
+        Memory attr = attr();
+        attr.setInt(0, map);
+        attr.setInt(4, program);
+        attr.setInt(8, BPF_SK_SKB_VERDICT);
+        bpf(BPF_PROG_ATTACH, attr);
+    }
+
+    private static void instruction(ByteBuffer code, int op, int dst, int src, int offset, int immediate) {
+        code.put((byte) op).put((byte) ((src << 4) | dst)).putShort((short) offset).putInt(immediate);
+    }
+
+    private static Memory attr() {
+        Memory attr = new Memory(ATTR_BYTES);
+        attr.clear();
+        return attr;
+    }
+
+    private static long pointerValue(Memory memory) {
+        return com.sun.jna.Pointer.nativeValue(memory);
+    }
+
+    private static long bpf(int command, Memory attr) {
+        // Variadic: every argument a long or a pointer, as syscall(2) reads them.
+        return Libc.C.syscall(SYS_BPF, (long) command, attr, (long) ATTR_BYTES);
+    }
+
+    @Override
+    public void close() {
+        // Closing the map detaches the program; spliced sockets go on until their connections close.
+        Libc.C.close(program);
+        Libc.C.close(map);
+    }
+}
