@@ -182,6 +182,11 @@ public final class EndpointProxy implements AutoCloseable {
         return context.spliced().map(SplicedConnections::size).orElse(0);
     }
 
+    /** Spliced connections closed before all the kernel moved had reached its side: a side reset, or went quiet. */
+    public long undrainedConnections() {
+        return context.spliced().map(SplicedConnections::undrained).orElse(0L);
+    }
+
     private void onSelector(Runnable task) {
         selectorTasks.add(task);
         selector.wakeup();

@@ -48,6 +48,12 @@ final class KernelSplice implements AutoCloseable {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_INFO = 11;
     private static final int TCP_INFO_BYTES = 232;
+    private static final int TCPI_STATE = 0;
+    private static final int TCP_TIME_WAIT = 6;
+    private static final int TCP_CLOSE = 7;
+    private static final int TCP_CLOSE_WAIT = 8;
+    private static final int TCP_LAST_ACK = 9;
+    private static final int TCP_CLOSING = 11;
     private static final int TCPI_BYTES_ACKED = 120;
     private static final int TCPI_BYTES_RECEIVED = 128;
     private static final short POLLRDHUP = 0x2000;
@@ -59,7 +65,8 @@ final class KernelSplice implements AutoCloseable {
     private interface Libc extends Library {
         Libc C = Native.load("c", Libc.class);
 
-        long syscall(long number, Object... args) throws LastErrorException;
+        /** syscall(2) is variadic; glibc's reads its arguments from registers as longs, so a fixed signature does. */
+        long syscall(long number, long command, Memory attr, long size) throws LastErrorException;
 
         int getsockopt(int fd, int level, int name, Memory value, IntByReference length) throws LastErrorException;
 
@@ -146,14 +153,34 @@ final class KernelSplice implements AutoCloseable {
 
     /**
      * Whether each side has had acknowledged all the kernel moved to it: a socket closed before
-     * drops what the kernel still holds for it, such as the FATAL a backend sends as it ends.
+     * drops what the kernel still holds for it, such as the FATAL a backend sends as it ends. The
+     * counts are TCP sequence numbers: a FIN received counts one, which is no byte to pass on (a
+     * SYN acknowledged counts one too, on the proxy's side of the backend, in both counts alike).
      */
     boolean drained(Spliced spliced) throws IOException {
-        int clientFd = fdOf(spliced.client());
-        int backendFd = fdOf(spliced.backend());
-        long toClient = spliced.clientWritten() + received(backendFd) - spliced.backendReceived();
-        long toBackend = spliced.backendWritten() + received(clientFd) - spliced.clientReceived();
-        return acked(clientFd) >= toClient && acked(backendFd) >= toBackend;
+        Memory client = tcpInfo(fdOf(spliced.client()));
+        Memory backend = tcpInfo(fdOf(spliced.backend()));
+        long toClient = spliced.clientWritten() + dataReceived(backend) - spliced.backendReceived();
+        long toBackend = spliced.backendWritten() + dataReceived(client) - spliced.clientReceived();
+        // Bytes towards a side that hung up or reset cannot arrive, and need not.
+        return (client.getLong(TCPI_BYTES_ACKED) >= toClient || gone(client))
+                && (backend.getLong(TCPI_BYTES_ACKED) >= toBackend || gone(backend));
+    }
+
+    /**
+     * Data bytes received: one less once the peer is gone, for its FIN. A reset socket (CLOSE) no
+     * longer says whether a FIN came first; counting one then can at worst call a connection
+     * drained one byte early, and no Postgres message is one byte long.
+     */
+    private static long dataReceived(Memory info) {
+        return info.getLong(TCPI_BYTES_RECEIVED) - (gone(info) ? 1 : 0);
+    }
+
+    /** The peer hung up (its FIN arrived) or reset the connection. */
+    private static boolean gone(Memory info) {
+        int state = info.getByte(TCPI_STATE) & 0xff;
+        return state == TCP_CLOSE_WAIT || state == TCP_LAST_ACK || state == TCP_CLOSING || state == TCP_TIME_WAIT
+                || state == TCP_CLOSE;
     }
 
     /**
@@ -336,8 +363,7 @@ final class KernelSplice implements AutoCloseable {
     }
 
     private static long bpf(int command, Memory attr) {
-        // Variadic: every argument a long or a pointer, as syscall(2) reads them.
-        return Libc.C.syscall(SYS_BPF, (long) command, attr, (long) ATTR_BYTES);
+        return Libc.C.syscall(SYS_BPF, command, attr, ATTR_BYTES);
     }
 
     @Override

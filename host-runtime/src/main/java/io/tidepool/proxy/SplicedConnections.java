@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +25,12 @@ final class SplicedConnections implements AutoCloseable {
 
     /** How long a hung-up connection may take to hand on what the kernel still moves. */
     private static final Duration DRAIN = Duration.ofSeconds(1);
-    private static final long DRAIN_POLL_NANOS = 200_000;
+    private static final long DRAIN_POLL_NANOS = 1_000_000;
 
     private final KernelSplice splice;
     private final ProxyActivity activity;
     private final Map<SocketChannel, Counted> spliced = new ConcurrentHashMap<>();
+    private final AtomicLong undrained = new AtomicLong();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "proxy-spliced-activity");
         thread.setDaemon(true);
@@ -75,10 +77,19 @@ final class SplicedConnections implements AutoCloseable {
     void awaitHangUp(KernelSplice.Spliced connection) throws IOException {
         splice.awaitHangUp(connection.client(), connection.backend());
         long deadline = System.nanoTime() + DRAIN.toNanos();
-        while (connection.client().isOpen() && connection.backend().isOpen() && !splice.drained(connection)
-                && System.nanoTime() - deadline < 0) {
+        while (connection.client().isOpen() && connection.backend().isOpen() && !splice.drained(connection)) {
+            if (System.nanoTime() - deadline > 0) {
+                undrained.incrementAndGet();
+                log.debug("closing {} before the kernel handed on all it took", connection);
+                return;
+            }
             LockSupport.parkNanos(DRAIN_POLL_NANOS);
         }
+    }
+
+    /** Connections closed before what the kernel moved was acknowledged (a side reset, or gone quiet). */
+    long undrained() {
+        return undrained.get();
     }
 
     void closed(SocketChannel client) {

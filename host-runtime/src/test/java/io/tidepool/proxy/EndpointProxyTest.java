@@ -219,6 +219,7 @@ class EndpointProxyTest {
         }
         Await.until(READY, "the spliced connection closed on both sides", () -> proxy.splicedConnections() == 0
                 && proxy.activity().of("shop").orElseThrow().openConnections() == 0);
+        assertThat(proxy.undrainedConnections()).as("the client's Terminate reached the backend before the close").isZero();
     }
 
     @Test
@@ -240,6 +241,7 @@ class EndpointProxyTest {
         }
         Await.until(READY, "the proxy's side closed too", () -> proxy.splicedConnections() == 0
                 && proxy.activity().of("shop").orElseThrow().openConnections() == 0);
+        assertThat(proxy.undrainedConnections()).as("the backend's FATAL reached the client before the close").isZero();
     }
 
     @Test
