@@ -221,7 +221,14 @@ public final class PostgresServer {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Commands.run(List.of("kill", "-" + name, Long.toString(postmaster.pid())));
+        try {
+            Commands.run(List.of("kill", "-" + name, Long.toString(postmaster.pid())));
+        } catch (IOException e) {
+            // Killed by someone else between alive() and the kill ("No such process"): nothing left to signal.
+            if (!postmaster.waitFor(1, TimeUnit.SECONDS)) {
+                throw e;
+            }
+        }
     }
 
     private static String checkedName(String name) {

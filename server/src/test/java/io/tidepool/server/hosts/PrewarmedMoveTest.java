@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,25 +56,15 @@ class PrewarmedMoveTest {
     private static final ControlLoop.Settings CONTROL = ControlLoop.Settings.DEFAULT.withMigrations(new MigrationSettings(
             MigrationSettings.DEFAULT.limits(), Duration.ofSeconds(60), MigrationSettings.DEFAULT.retention()));
 
+    @RegisterExtension
+    static final ProxiedFleets FLEETS = new ProxiedFleets();
     @TempDir
     Path tmp;
     private ProxiedFleet fleet;
 
-    @BeforeAll
-    static void needsWhatUpNeedsForTheProcessDriver() throws Exception {
-        ProxiedFleet.assumeProcessDriver();
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
-
     @Test
     void aMoveOffAFullHostUnderLoadSwitchesAtTheSameAddressKeepingEveryCommit() throws Exception {
-        fleet = ProxiedFleet.start(tmp, CONTROL, 2, SHAPE);
+        fleet = FLEETS.start(tmp, CONTROL, 2, SHAPE);
         fleet.fleet().apply(CELL, ENDPOINT.formatted("shop", "0.5"));
         TenantDatabase shop = TenantDatabase.awaitServing(fleet.fleet(), "shop", WAIT);
         fleet.fleet().apply(ENDPOINT.formatted("blog", "0.5"));

@@ -15,10 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,25 +56,15 @@ class PrewarmedSwitchTest {
               restartWindow: {days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun], start: "%s", duration: 1h, timeZone: UTC}
             """;
 
+    @RegisterExtension
+    static final ProxiedFleets FLEETS = new ProxiedFleets();
     @TempDir
     Path tmp;
     private ProxiedFleet fleet;
 
-    @BeforeAll
-    static void needsWhatUpNeedsForTheProcessDriver() throws Exception {
-        ProxiedFleet.assumeProcessDriver();
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
-
     @Test
     void aPlannedRestartUnderLoadSwitchesInsideTheWindowAtTheSameAddressKeepingEveryCommit() throws Exception {
-        fleet = ProxiedFleet.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
+        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
         Instant opens = fleet.clock().instant().plus(WINDOW_OPENS_IN).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         String start = DateTimeFormatter.ofPattern("HH:mm").format(opens.atZone(ZoneOffset.UTC));
         fleet.fleet().apply(CELL, ENDPOINT.formatted("", start));

@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,21 +52,11 @@ class SwitchFailureTest {
               postgres: {version: "15", settings: {%s}}
             """;
 
+    @RegisterExtension
+    static final ProxiedFleets FLEETS = new ProxiedFleets();
     @TempDir
     Path tmp;
     private ProxiedFleet fleet;
-
-    @BeforeAll
-    static void needsWhatUpNeedsForTheProcessDriver() throws Exception {
-        ProxiedFleet.assumeProcessDriver();
-    }
-
-    @AfterEach
-    void stopFleet() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
 
     @Test
     void aReplacementKilledWhileItWarmsIsStartedAgainAndTheRestartStillHappens() throws Exception {
@@ -104,7 +93,7 @@ class SwitchFailureTest {
      */
     private void restartKilling(String what, Function<List<JsonNode>, Optional<PostgresServer>> victim)
             throws Exception {
-        fleet = ProxiedFleet.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
+        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
         fleet.fleet().apply(CELL, ENDPOINT.formatted(""));
         String address = fleet.proxyAddress("shop");
         TenantDatabase first = TenantDatabase.awaitServing(fleet.fleet(), "shop", WAIT);
