@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection to one endpoint's port: negotiates encryption, reads the startup message,
- * asks {@link Admission} what to do until it may route, then pipes bytes both ways until either
- * side closes, or has the kernel move them ({@link KernelSplice}). Runs on a thread of its own, and
- * one more for the backend's direction.
+ * asks {@link Admission} what to do until it may route, relays the startup ({@link StartupRelay}),
+ * then has the kernel move the bytes both ways ({@link KernelSplice}) or pipes them itself, until
+ * either side closes. Runs on a thread of its own, and one more for the backend's direction when
+ * it pipes.
  */
 final class ClientConnection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -167,12 +168,6 @@ final class ClientConnection implements Runnable {
         OutputStream toBackend = backend.getOutputStream();
         toBackend.write(startup.packet());
         toBackend.flush();
-        // Plain text only: the kernel cannot move what TLS encrypts in the proxy.
-        Optional<SplicedConnections> splice = socket == client ? context.spliced() : Optional.empty();
-        if (splice.isEmpty()) {
-            copyBothWays(socket, target, new BackendGreeting());
-            return;
-        }
         StartupRelay.Outcome greeted = StartupRelay.relay(backend.getInputStream(),
                 new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES), socket.getInputStream(), toBackend);
         greeted.cancelKey().ifPresent(key -> context.cancelKeys().issued(key, target));
@@ -182,15 +177,17 @@ final class ClientConnection implements Runnable {
             }
             context.activity().active(endpoint);
             byte[] ready = greeted.ready().get();
-            Optional<KernelSplice.Spliced> spliced = splice.get().splice(endpoint, client.getChannel(),
-                    backend.getChannel(), ready.length);
+            // Plain text only: the kernel cannot move what TLS encrypts in the proxy.
+            Optional<SplicedConnections> splice = socket == client ? context.spliced() : Optional.empty();
+            Optional<KernelSplice.Spliced> spliced = splice.flatMap(connections -> connections.splice(endpoint,
+                    client.getChannel(), backend.getChannel(), ready.length));
             socket.getOutputStream().write(ready);
             socket.getOutputStream().flush();
             if (spliced.isPresent()) {
                 // One thread per connection, asleep until either side hangs up: no wake-up per message.
                 splice.get().awaitHangUp(spliced.get());
             } else {
-                copyBothWays(socket, target, null);
+                copyBothWays(socket);
             }
         } finally {
             greeted.cancelKey().ifPresent(context.cancelKeys()::closed);
@@ -198,36 +195,26 @@ final class ClientConnection implements Runnable {
     }
 
     /** Copies both ways, the backend's on a thread of its own, until either side closes. */
-    private void copyBothWays(Socket socket, EndpointState.Backend target, BackendGreeting greeting) throws IOException {
+    private void copyBothWays(Socket socket) throws IOException {
         InputStream fromBackend = backend.getInputStream();
         OutputStream toClient = socket.getOutputStream();
         context.threads().execute(() -> {
             try {
-                copy(fromBackend, toClient, greeting, target);
+                copy(fromBackend, toClient);
             } finally {
                 // The backend ended: the client's side ends too, which ends the other direction.
                 closeQuietly(socket);
                 closeQuietly(backend);
-                if (greeting != null) {
-                    greeting.cancelKey().ifPresent(context.cancelKeys()::closed);
-                }
             }
         });
-        copy(socket.getInputStream(), backend.getOutputStream(), null, target);
+        copy(socket.getInputStream(), backend.getOutputStream());
     }
 
-    /** Copies until {@code in} ends; the backend's direction also reads the greeting, for the cancel key. */
-    private void copy(InputStream in, OutputStream out, BackendGreeting greeting, EndpointState.Backend target) {
+    private void copy(InputStream in, OutputStream out) {
         byte[] buffer = new byte[BUFFER_BYTES];
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                if (greeting != null && !greeting.done()) {
-                    greeting.feed(buffer, 0, n);
-                    if (greeting.done()) {
-                        greeting.cancelKey().ifPresent(key -> context.cancelKeys().issued(key, target));
-                    }
-                }
                 out.write(buffer, 0, n);
                 out.flush();
                 context.activity().active(endpoint);

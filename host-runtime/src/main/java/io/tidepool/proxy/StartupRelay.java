@@ -11,8 +11,9 @@ import java.util.Optional;
  * the backend's first ReadyForQuery: the backend's messages to the client, and a client message
  * to the backend only when an authentication request asks for one. Both sides therefore wait at
  * the end, with nothing on its way, which is when the kernel may take the connection over
- * ({@link KernelSplice}). The ReadyForQuery itself is not sent: it goes to the client after the
- * splice, since the client may send as soon as it has it.
+ * ({@link KernelSplice}). On the way it keeps the BackendKeyData, the key the client cancels its
+ * queries with. The ReadyForQuery itself is not sent: it goes to the client after the splice,
+ * since the client may send as soon as it has it.
  */
 final class StartupRelay {
     private static final int MAX_MESSAGE = 1 << 20;

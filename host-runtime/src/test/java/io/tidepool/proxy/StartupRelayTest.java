@@ -7,8 +7,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class StartupRelayTest {
@@ -55,6 +59,50 @@ class StartupRelayTest {
     void aBackendThatClosesInTheStartupIsAnError() {
         assertThatThrownBy(() -> relay(concat(auth(0), new byte[] {'S', 0, 0}), new byte[0]))
                 .isInstanceOf(EOFException.class).hasMessageContaining("the backend closed");
+    }
+
+    @Property
+    void findsTheCancelKeyAndStopsAtReadyForQueryHoweverTheBackendsBytesArrive(
+            @ForAll @IntRange(min = 1, max = 40) int pieceBytes, @ForAll @IntRange(min = 0, max = 20) int parameters,
+            @ForAll int processId, @ForAll int secret) throws IOException {
+        ByteArrayOutputStream greeting = new ByteArrayOutputStream();
+        greeting.writeBytes(auth(0));
+        for (int i = 0; i < parameters; i++) {
+            greeting.writeBytes(message('S', "setting_" + i + "\0value\0"));
+        }
+        greeting.writeBytes(key(processId, secret));
+        byte[] beforeReady = greeting.toByteArray();
+        greeting.writeBytes(ready());
+        greeting.writeBytes(message('T', "the first query's answer"));
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+
+        StartupRelay.Outcome outcome = StartupRelay.relay(new PiecesInputStream(greeting.toByteArray(), pieceBytes), client,
+                new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+
+        assertThat(outcome.cancelKey()).contains(new StartupMessage.CancelKey(processId, secret));
+        assertThat(outcome.ready()).hasValueSatisfying(z -> assertThat(z).isEqualTo(ready()));
+        assertThat(client.toByteArray()).isEqualTo(beforeReady);
+    }
+
+    /** A stream that hands out at most {@code piece} bytes a read, as a socket may. */
+    private static final class PiecesInputStream extends InputStream {
+        private final ByteArrayInputStream bytes;
+        private final int piece;
+
+        PiecesInputStream(byte[] bytes, int piece) {
+            this.bytes = new ByteArrayInputStream(bytes);
+            this.piece = piece;
+        }
+
+        @Override
+        public int read() {
+            return bytes.read();
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            return bytes.read(into, offset, Math.min(length, piece));
+        }
     }
 
     private StartupRelay.Outcome relay(byte[] fromBackend, byte[] fromClient) throws IOException {

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The bits of the Postgres wire protocol the proxy reads and writes. */
@@ -55,28 +51,6 @@ class WireTest {
                 .contains(new EndpointState.Backend("127.0.0.1", 55431));
         assertThat(EndpointState.backend("sim://local-host-1/shop-0")).isEmpty();
         assertThat(EndpointState.backend(null)).isEmpty();
-    }
-
-    @Property
-    void findsTheCancelKeyHoweverTheGreetingIsSplit(@ForAll @IntRange(min = 1, max = 40) int pieceBytes,
-                                                    @ForAll int processId, @ForAll int secret) {
-        ByteArrayOutputStream greeting = new ByteArrayOutputStream();
-        greeting.writeBytes(message('R', ByteBuffer.allocate(4).putInt(0).array()));
-        greeting.writeBytes(message('S', "server_version\u000015.8\u0000".getBytes(StandardCharsets.UTF_8)));
-        greeting.writeBytes(message('K', ByteBuffer.allocate(8).putInt(processId).putInt(secret).array()));
-        greeting.writeBytes(message('Z', new byte[] {'I'}));
-        greeting.writeBytes(message('T', new byte[30]));
-        byte[] bytes = greeting.toByteArray();
-        BackendGreeting reader = new BackendGreeting();
-        for (int at = 0; at < bytes.length; at += pieceBytes) {
-            reader.feed(bytes, at, Math.min(pieceBytes, bytes.length - at));
-        }
-        assertThat(reader.done()).isTrue();
-        assertThat(reader.cancelKey()).isEqualTo(Optional.of(new StartupMessage.CancelKey(processId, secret)));
-    }
-
-    private static byte[] message(char type, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
     }
 
     static byte[] startup(String... parameters) {

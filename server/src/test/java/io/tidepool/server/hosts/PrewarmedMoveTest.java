@@ -3,9 +3,6 @@ package io.tidepool.server.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidepool.api.quantity.Bytes;
-import io.tidepool.api.quantity.MilliCpu;
-import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.migration.MigrationSettings;
 import io.tidepool.store.Await;
@@ -34,15 +31,9 @@ class PrewarmedMoveTest {
     private static final Logger log = LoggerFactory.getLogger(PrewarmedMoveTest.class);
     private static final Duration WAIT = ProxiedFleet.WAIT;
     /** Two CPUs make 2 CU per host, and the cell's watermark of 0.75 1.5 CU. */
-    private static final HostShape SHAPE = new HostShape(MilliCpu.ofCpus(2), Bytes.ofGibibytes(8));
     /** About 150 MB each: more than shared_buffers. */
     private static final int SCALE = 10;
-    private static final String CELL = """
-            apiVersion: tidepool.io/v1
-            kind: Cell
-            metadata: {name: local}
-            spec: {hostTemplate: {cpus: 2, memory: 8Gi}, watermark: 0.75}
-            """;
+    private static final String CELL = ProxiedFleet.cell(0.75);
     private static final String ENDPOINT = """
             apiVersion: tidepool.io/v1
             kind: Endpoint
@@ -64,7 +55,7 @@ class PrewarmedMoveTest {
 
     @Test
     void aMoveOffAFullHostUnderLoadSwitchesAtTheSameAddressKeepingEveryCommit() throws Exception {
-        fleet = FLEETS.start(tmp, CONTROL, 2, SHAPE);
+        fleet = FLEETS.start(tmp, CONTROL);
         fleet.fleet().apply(CELL, ENDPOINT.formatted("shop", "0.5"));
         TenantDatabase shop = TenantDatabase.awaitServing(fleet.fleet(), "shop", WAIT);
         fleet.fleet().apply(ENDPOINT.formatted("blog", "0.5"));

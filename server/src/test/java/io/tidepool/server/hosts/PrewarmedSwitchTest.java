@@ -3,9 +3,6 @@ package io.tidepool.server.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidepool.api.quantity.Bytes;
-import io.tidepool.api.quantity.MilliCpu;
-import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.postgres.SizedSettings;
 import io.tidepool.store.Await;
@@ -35,16 +32,10 @@ import org.slf4j.LoggerFactory;
 class PrewarmedSwitchTest {
     private static final Logger log = LoggerFactory.getLogger(PrewarmedSwitchTest.class);
     private static final Duration WAIT = ProxiedFleet.WAIT;
-    private static final HostShape SHAPE = new HostShape(MilliCpu.ofCpus(2), Bytes.ofGibibytes(8));
     /** Scale 10 is about 150 MB: more than shared_buffers, so the hot pages are a choice. */
     private static final int SCALE = 10;
     private static final Duration WINDOW_OPENS_IN = Duration.ofMinutes(5);
-    private static final String CELL = """
-            apiVersion: tidepool.io/v1
-            kind: Cell
-            metadata: {name: local}
-            spec: {hostTemplate: {cpus: 2, memory: 8Gi}, watermark: 0.9}
-            """;
+    private static final String CELL = ProxiedFleet.cell(0.9);
     private static final String ENDPOINT = """
             apiVersion: tidepool.io/v1
             kind: Endpoint
@@ -64,7 +55,7 @@ class PrewarmedSwitchTest {
 
     @Test
     void aPlannedRestartUnderLoadSwitchesInsideTheWindowAtTheSameAddressKeepingEveryCommit() throws Exception {
-        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
+        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT);
         Instant opens = fleet.clock().instant().plus(WINDOW_OPENS_IN).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         String start = DateTimeFormatter.ofPattern("HH:mm").format(opens.atZone(ZoneOffset.UTC));
         fleet.fleet().apply(CELL, ENDPOINT.formatted("", start));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidepool.agent.ComputeDriver;
+import io.tidepool.api.quantity.Bytes;
+import io.tidepool.api.quantity.MilliCpu;
 import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.guest.cgroup.CgroupLayout;
@@ -40,6 +42,9 @@ import java.util.function.Function;
  */
 final class ProxiedFleet implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
+    /** Two hosts of this shape in cell {@code local}: one to move off, or to restart beside, and one to move to. */
+    static final HostShape SHAPE = new HostShape(MilliCpu.ofCpus(2), Bytes.ofGibibytes(8));
+    private static final int HOSTS = 2;
     private static final int PROXY_PORTS = 10;
     /** Well inside the hosts' heartbeat grace (30 s). */
     private static final Duration CLOCK_STEP = Duration.ofSeconds(10);
@@ -49,16 +54,14 @@ final class ProxiedFleet implements AutoCloseable {
     private final int firstProxyPort;
     private final Map<String, ProcessDriver> drivers;
     private final String cgroupParent;
-    private final int hosts;
 
     private ProxiedFleet(LocalFleet fleet, MovableClock clock, int firstProxyPort, Map<String, ProcessDriver> drivers,
-                         String cgroupParent, int hosts) {
+                         String cgroupParent) {
         this.fleet = fleet;
         this.clock = clock;
         this.firstProxyPort = firstProxyPort;
         this.drivers = drivers;
         this.cgroupParent = cgroupParent;
-        this.hosts = hosts;
     }
 
     /** Skips the calling test, saying why, where the machine lacks what {@code up --driver process} needs. */
@@ -67,8 +70,18 @@ final class ProxiedFleet implements AutoCloseable {
         assumeTrue(unavailable.isEmpty(), () -> "needs what up --driver process needs: " + unavailable.orElseThrow());
     }
 
-    /** Starts {@code hostCount} hosts of {@code shape} in cell {@code local}, with data under {@code dir}. */
-    static ProxiedFleet start(Path dir, ControlLoop.Settings controllers, int hostCount, HostShape shape) throws Exception {
+    /** The cell the hosts are in, its host template their {@link #SHAPE}. */
+    static String cell(double watermark) {
+        return """
+                apiVersion: tidepool.io/v1
+                kind: Cell
+                metadata: {name: local}
+                spec: {hostTemplate: {cpus: 2, memory: 8Gi}, watermark: %s}
+                """.formatted(watermark);
+    }
+
+    /** Starts the hosts in cell {@code local}, with data under {@code dir}. */
+    static ProxiedFleet start(Path dir, ControlLoop.Settings controllers) throws Exception {
         // The computes' user must get through every directory down to the data.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         String cgroupParent = "tidepool-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,12 +92,12 @@ final class ProxiedFleet implements AutoCloseable {
         Function<String, ComputeDriver> machine = LocalMachine.detect().processDrivers(dir.resolve("computes"), cgroupParent);
         LocalFleet fleet = LocalFleet.start(dir.resolve("store"), controllers,
                 config -> config.withProxy(Optional.of(proxy)).withClock(clock),
-                new LocalHosts.Settings("local", hostCount, shape, LocalFleet.step(), LocalHosts.Settings.LEASE), host -> {
+                new LocalHosts.Settings("local", HOSTS, SHAPE, LocalFleet.step(), LocalHosts.Settings.LEASE), host -> {
                     ProcessDriver driver = (ProcessDriver) machine.apply(host);
                     drivers.put(host, driver);
                     return driver;
                 });
-        return new ProxiedFleet(fleet, clock, firstPort, drivers, cgroupParent, hostCount);
+        return new ProxiedFleet(fleet, clock, firstPort, drivers, cgroupParent);
     }
 
     LocalFleet fleet() {
@@ -154,7 +167,7 @@ final class ProxiedFleet implements AutoCloseable {
             left = left.minus(step);
             Instant stepped = clock.instant();
             Await.until(WAIT, "every host heartbeating at " + stepped, () -> {
-                for (int host = 1; host <= hosts; host++) {
+                for (int host = 1; host <= HOSTS; host++) {
                     Optional<Instant> heard = fleet.plane().controlLoop().telemetry().lastHeartbeat(LocalHosts.hostName("local", host));
                     if (heard.isEmpty() || heard.get().isBefore(stepped)) {
                         return false;
@@ -178,7 +191,7 @@ final class ProxiedFleet implements AutoCloseable {
             // what still runs in a compute's cgroup is killed, and said, so the next test starts clean.
             Await.until(Duration.ofSeconds(30), "the test's cgroups removed", () -> {
                 try {
-                    for (int host = 1; host <= hosts; host++) {
+                    for (int host = 1; host <= HOSTS; host++) {
                         CgroupTree tree = new CgroupTree(layout, cgroupParent + "/" + LocalHosts.hostName("local", host));
                         List<String> left = tree.clear(Duration.ofSeconds(5));
                         if (!left.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.tidepool.server.hosts;
 
-import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -20,8 +19,8 @@ final class ProxiedFleets implements BeforeAllCallback, AfterEachCallback {
         ProxiedFleet.assumeProcessDriver();
     }
 
-    ProxiedFleet start(Path dir, ControlLoop.Settings controllers, int hostCount, HostShape shape) throws Exception {
-        started = ProxiedFleet.start(dir, controllers, hostCount, shape);
+    ProxiedFleet start(Path dir, ControlLoop.Settings controllers) throws Exception {
+        started = ProxiedFleet.start(dir, controllers);
         return started;
     }
 

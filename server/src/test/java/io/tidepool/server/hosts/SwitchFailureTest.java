@@ -3,9 +3,6 @@ package io.tidepool.server.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidepool.api.quantity.Bytes;
-import io.tidepool.api.quantity.MilliCpu;
-import io.tidepool.api.resource.HostShape;
 import io.tidepool.control.ControlLoop;
 import io.tidepool.postgres.PostgresServer;
 import io.tidepool.store.Await;
@@ -34,13 +31,7 @@ class SwitchFailureTest {
     private static final Logger log = LoggerFactory.getLogger(SwitchFailureTest.class);
     private static final Duration WAIT = ProxiedFleet.WAIT;
     private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
-    private static final HostShape SHAPE = new HostShape(MilliCpu.ofCpus(2), Bytes.ofGibibytes(8));
-    private static final String CELL = """
-            apiVersion: tidepool.io/v1
-            kind: Cell
-            metadata: {name: local}
-            spec: {hostTemplate: {cpus: 2, memory: 8Gi}, watermark: 0.9}
-            """;
+    private static final String CELL = ProxiedFleet.cell(0.9);
     /** No restart window: one is open around the clock, so the retry is not waited for. */
     private static final String ENDPOINT = """
             apiVersion: tidepool.io/v1
@@ -93,7 +84,7 @@ class SwitchFailureTest {
      */
     private void restartKilling(String what, Function<List<JsonNode>, Optional<PostgresServer>> victim)
             throws Exception {
-        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT, 2, SHAPE);
+        fleet = FLEETS.start(tmp, ControlLoop.Settings.DEFAULT);
         fleet.fleet().apply(CELL, ENDPOINT.formatted(""));
         String address = fleet.proxyAddress("shop");
         TenantDatabase first = TenantDatabase.awaitServing(fleet.fleet(), "shop", WAIT);
