@@ -1,6 +1,9 @@
 package io.tidepool.server.bench;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -8,13 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The clients of the switch benchmark, all through one address (the endpoint proxy's):
  * <ul>
- *   <li>readers: pgbench's select-only transaction on persistent connections, reconnecting when
- *       one ends (as a pool does), counted per second since the load started;</li>
+ *   <li>readers: pgbench's select-only transaction, each on one connection, reconnecting when it
+ *       ends (as a pool does), counted per second since the load started ({@link PgbenchReader});</li>
  *   <li>a prober: opens a new connection every 50 ms and times it to its first answer, which is
  *       the pause a new client sees while the proxy holds it during a switch;</li>
  *   <li>a writer: inserts numbered rows, one transaction each, keeping the numbers whose commit
@@ -38,8 +42,8 @@ final class SwitchLoad implements AutoCloseable {
 
     private final String jdbcUrl;
     private final Properties login = new Properties();
-    private final int accounts;
     private final long startedNanos = System.nanoTime();
+    private final long startedEpochMicros = epochMicros();
     private final AtomicLongArray perSecond = new AtomicLongArray(MAX_SECONDS);
     private final AtomicLong failedConnects = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
@@ -47,24 +51,27 @@ final class SwitchLoad implements AutoCloseable {
     /** Each probe: when it started (ns since the load started) and how long until its first answer. */
     private final List<long[]> probes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean closed;
+    private final List<PgbenchReader> readers = new ArrayList<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private SwitchLoad(String address, int accounts) {
+    private SwitchLoad(String address) {
         URI uri = URI.create(address);
         this.jdbcUrl = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
         login.setProperty("user", uri.getUserInfo());
         login.setProperty("connectTimeout", "30");
         login.setProperty("socketTimeout", "30");
-        this.accounts = accounts;
     }
 
-    static SwitchLoad start(String address, int readers, int accounts) throws SQLException {
-        SwitchLoad load = new SwitchLoad(address, accounts);
+    static SwitchLoad start(String address, int readers) throws SQLException, IOException, InterruptedException {
+        SwitchLoad load = new SwitchLoad(address);
         try (Connection connection = load.connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS written (id bigint PRIMARY KEY)");
         }
+        Path logs = Files.createTempDirectory("switch-load-");
         for (int i = 0; i < readers; i++) {
-            load.spawn("reader-" + i, load::read);
+            PgbenchReader reader = new PgbenchReader(address, logs, "reader-" + i, load.stopped);
+            load.readers.add(reader);
+            load.spawn("reader-" + i, reader);
         }
         load.spawn("prober", load::probe);
         load.spawn("writer", load::write);
@@ -73,7 +80,7 @@ final class SwitchLoad implements AutoCloseable {
 
     /** Connects through {@code address}, again until one connection answers a query: a resume's wait, as a client sees it. */
     static void awaitFirstAnswer(String address, Duration timeout) throws SQLException {
-        SwitchLoad client = new SwitchLoad(address, 1);
+        SwitchLoad client = new SwitchLoad(address);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try (Connection connection = client.connect(); Statement statement = connection.createStatement();
@@ -94,12 +101,13 @@ final class SwitchLoad implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
+    /** The readers' transactions that completed in {@code second}; known once the load is closed. */
     long transactionsIn(int second) {
         return second < 0 || second >= MAX_SECONDS ? 0 : perSecond.get(second);
     }
 
     long failedConnects() {
-        return failedConnects.get();
+        return failedConnects.get() + readers.stream().mapToLong(PgbenchReader::brokenRuns).sum();
     }
 
     long writeFailures() {
@@ -128,37 +136,11 @@ final class SwitchLoad implements AutoCloseable {
         return ids;
     }
 
-    private void read() {
-        Connection connection = null;
-        PreparedStatement select = null;
-        while (!closed) {
-            try {
-                if (connection == null) {
-                    connection = connect();
-                    select = connection.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?");
-                }
-                select.setInt(1, 1 + ThreadLocalRandom.current().nextInt(accounts));
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                }
-                count();
-            } catch (SQLException e) {
-                closeQuietly(connection);
-                connection = null;
-                if (!closed) {
-                    failedConnects.incrementAndGet();
-                    LockSupport.parkNanos(RETRY_PAUSE_NANOS);
-                }
-            }
-        }
-        closeQuietly(connection);
-    }
-
     private void probe() {
         long next = System.nanoTime();
-        while (!closed) {
+        while (!stopped.get()) {
             long started = System.nanoTime();
-            while (!closed) {
+            while (!stopped.get()) {
                 try (Connection connection = connect(); Statement statement = connection.createStatement();
                      ResultSet row = statement.executeQuery("SELECT 1")) {
                     row.next();
@@ -179,7 +161,7 @@ final class SwitchLoad implements AutoCloseable {
     private void write() {
         long id = 0;
         Connection connection = null;
-        while (!closed) {
+        while (!stopped.get()) {
             id++;
             try {
                 if (connection == null) {
@@ -199,13 +181,6 @@ final class SwitchLoad implements AutoCloseable {
             }
         }
         closeQuietly(connection);
-    }
-
-    private void count() {
-        int second = (int) ((System.nanoTime() - startedNanos) / 1_000_000_000L);
-        if (second < MAX_SECONDS) {
-            perSecond.incrementAndGet(second);
-        }
     }
 
     private Connection connect() throws SQLException {
@@ -230,10 +205,18 @@ final class SwitchLoad implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        closed = true;
+    public void close() throws InterruptedException, IOException {
+        stopped.set(true);
         for (Thread thread : threads) {
             thread.join(Duration.ofSeconds(40).toMillis());
         }
+        for (PgbenchReader reader : readers) {
+            reader.countInto(perSecond, startedEpochMicros);
+        }
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 }

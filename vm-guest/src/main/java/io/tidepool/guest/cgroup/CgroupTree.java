@@ -26,6 +26,10 @@ public final class CgroupTree {
     private static final Logger log = LoggerFactory.getLogger(CgroupTree.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final long REAP_POLL_NANOS = Duration.ofMillis(10).toNanos();
+    /** The most v1's cpu.shares takes. */
+    static final long V1_MAX_SHARES = 262_144;
+    /** The most v2's cpu.weight takes. */
+    static final long V2_MAX_WEIGHT = 10_000;
 
     private final CgroupLayout layout;
     private final String parent;
@@ -57,6 +61,13 @@ public final class CgroupTree {
     /**
      * Makes the parent directories, and on v2 enables the cpu and memory controllers on the way
      * down to them so that computes' cgroups get the files that size them.
+     *
+     * <p>Each level of the parent weighs as much as the kernel allows. A compute's size is what
+     * its tenant gets, not only the most it may take: with the default weight, the computes as a
+     * whole weigh as much as one busy task of the host, so the host's own work (the agent, the
+     * proxy, a replacement's copy, the JIT of a control plane on the same machine) took their CPU
+     * whenever it ran (at a switch, the old primary fell to half a CPU of its one). Their quotas
+     * bound the computes, so what they leave of the machine still goes to the host's work.
      */
     public void prepare() throws IOException {
         if (layout.version() == CgroupLayout.Version.V2) {
@@ -65,12 +76,20 @@ public final class CgroupTree {
                 CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
                 dir = dir.resolve(part);
                 CgroupFiles.mkdirs(dir);
+                CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(V2_MAX_WEIGHT));
             }
             CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
             return;
         }
         for (Path base : bases()) {
             CgroupFiles.mkdirs(base.resolve(parent));
+        }
+        if (layout.v1Mounts().containsKey("cpu")) {
+            Path dir = layout.ownV1("cpu");
+            for (String part : parent.split("/")) {
+                dir = dir.resolve(part);
+                CgroupFiles.write(dir.resolve("cpu.shares"), Long.toString(V1_MAX_SHARES));
+            }
         }
     }
 

@@ -62,6 +62,7 @@ final class CgroupV1 implements ComputeCgroup {
     @Override
     public void limitCpu(MilliCpu size) throws IOException {
         CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(ComputeCgroup.quotaMicros(size)));
+        CgroupFiles.write(cpu.resolve("cpu.shares"), Long.toString(ComputeCgroup.shares(size)));
     }
 
     @Override

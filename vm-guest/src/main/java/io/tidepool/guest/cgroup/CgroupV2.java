@@ -50,6 +50,7 @@ final class CgroupV2 implements ComputeCgroup {
     @Override
     public void limitCpu(MilliCpu size) throws IOException {
         CgroupFiles.write(dir.resolve("cpu.max"), ComputeCgroup.quotaMicros(size) + " " + CPU_PERIOD_MICROS);
+        CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(ComputeCgroup.weight(size)));
     }
 
     @Override

@@ -23,6 +23,10 @@ public interface ComputeCgroup {
     long EMPTY_POLL_NANOS = 10_000_000;
     /** The smallest quota the kernel takes. */
     long CPU_QUOTA_MIN_MICROS = 1_000;
+    /** v1's cpu.shares for one CPU: the kernel's default, that of one task at nice 0. */
+    long CPU_SHARES_PER_CPU = 1_024;
+    /** v2's cpu.weight for one CPU: the kernel's default. */
+    long CPU_WEIGHT_PER_CPU = 100;
 
     String name();
 
@@ -34,7 +38,11 @@ public interface ComputeCgroup {
     /** The {@code cgroup.procs} files a process writes its pid to, to join this cgroup everywhere. */
     List<Path> procsFiles();
 
-    /** Sets the CPU quota: always finite (switching to and from "unlimited" costs milliseconds). */
+    /**
+     * Sets the CPU quota, always finite (switching to and from "unlimited" costs milliseconds), and
+     * a weight in proportion: the quota bounds what the compute takes, the weight is its claim
+     * among the host's computes when they contend for the CPUs.
+     */
     void limitCpu(MilliCpu cpu) throws IOException;
 
     MilliCpu cpuLimit() throws IOException;
@@ -185,6 +193,16 @@ public interface ComputeCgroup {
     /** The quota in microseconds per {@link #CPU_PERIOD_MICROS} for a CPU size. */
     static long quotaMicros(MilliCpu cpu) {
         return Math.max(CPU_QUOTA_MIN_MICROS, cpu.millis() * CPU_PERIOD_MICROS / 1_000);
+    }
+
+    /** v1's cpu.shares for a CPU size: in proportion, within what the kernel takes (2 to 262144). */
+    static long shares(MilliCpu cpu) {
+        return Math.max(2, Math.min(CgroupTree.V1_MAX_SHARES, cpu.millis() * CPU_SHARES_PER_CPU / 1_000));
+    }
+
+    /** v2's cpu.weight for a CPU size: in proportion, within what the kernel takes (1 to 10000). */
+    static long weight(MilliCpu cpu) {
+        return Math.max(1, Math.min(CgroupTree.V2_MAX_WEIGHT, cpu.millis() * CPU_WEIGHT_PER_CPU / 1_000));
     }
 
     /** The CPU size a quota stands for. */

@@ -72,6 +72,17 @@ class CgroupV1Test {
     }
 
     @Test
+    void theWeightFollowsTheSizeAndTheComputesTogetherOutweighTheHost() throws IOException {
+        cgroup.limitCpu(new MilliCpu(250));
+        assertThat(Files.readString(cpuDir().resolve("cpu.shares")).trim()).isEqualTo("256");
+        cgroup.limitCpu(new MilliCpu(2_000));
+        assertThat(Files.readString(cpuDir().resolve("cpu.shares")).trim()).isEqualTo("2048");
+
+        assertThat(Files.readString(cpuDir().getParent().resolve("cpu.shares")).trim())
+                .as("the tree's level, against the host's own tasks beside it").isEqualTo("262144");
+    }
+
+    @Test
     void aCommandStartedThroughTheCgroupRunsInsideItWithItsChildren() throws Exception {
         Process shell = start("/bin/sh", "-c", "sleep 600 & wait");
         Await.until(WAIT, "the shell and its child in the cgroup", () -> unchecked(() -> cgroup.processes().size() == 2));
