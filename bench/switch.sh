@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The zero-downtime benchmark of docs/BENCHMARKS.md (issue 6): real Postgres in real cgroups, the
 # endpoint proxy and the real control loop on a one-node store, one local host.
-#   switch:   select-only readers and a writer through the proxy, a planned restart in the middle,
+#   switch:   select-only readers (pgbench processes) and a writer through the proxy, a planned restart in the middle,
 #             with a prewarmed replacement, one that only streamed (copy) and a cold one; each run
 #             does the three back to back. Throughput each second from 10 s before to 60 s after the
 #             switch, the pause a new connection sees, failed connections, commits lost.
@@ -63,10 +63,10 @@ col() { awk -F'\t' -v m="$1" -v c="$2" '$1 == "summary" && $2 == m { print $c }'
 echo "Planned restart under select-only load through the proxy: $runs run(s), medians over runs; $(date -u +%F)"
 echo "machine: $machine"
 echo
-echo "| replacement | TPS before | 1st s after / before | worst of 10 s after | new-connection wait p50 ms | p99 ms | max ms | failed connects | writes refused | commits acknowledged | lost | fence to switch ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| replacement | TPS before | 1st s after / before | 1 s from resume / before | worst of 10 s after | new-connection wait p50 ms | p99 ms | max ms | failed connects | writes refused | commits acknowledged | lost | fence to switch ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for mode in $modes; do
-  echo "| $mode | $(col "$mode" 3) | $(col "$mode" 4) | $(col "$mode" 5) | $(col "$mode" 6) | $(col "$mode" 7) | $(col "$mode" 8) | $(col "$mode" 9) | $(col "$mode" 10) | $(col "$mode" 11) | $(col "$mode" 12) | $(col "$mode" 13) |"
+  echo "| $mode | $(col "$mode" 3) | $(col "$mode" 4) | $(col "$mode" 14) | $(col "$mode" 5) | $(col "$mode" 6) | $(col "$mode" 7) | $(col "$mode" 8) | $(col "$mode" 9) | $(col "$mode" 10) | $(col "$mode" 11) | $(col "$mode" 12) | $(col "$mode" 13) |"
 done
 echo
 echo "Throughput each second around the switch (second 0 holds the switch), fraction of the steady 10 s before the restart was asked for, medians over runs:"

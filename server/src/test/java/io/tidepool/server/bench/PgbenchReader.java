@@ -82,10 +82,10 @@ final class PgbenchReader implements Runnable {
     }
 
     /**
-     * Adds the transactions of every run to {@code perSecond}: each counts in the second, since
-     * {@code startedEpochMicros}, in which it completed.
+     * Adds the transactions of every run to {@code counts}: each counts in the slot of
+     * {@code slotMicros}, since {@code startedEpochMicros}, in which it completed.
      */
-    void countInto(AtomicLongArray perSecond, long startedEpochMicros) throws IOException {
+    void countInto(AtomicLongArray counts, long slotMicros, long startedEpochMicros) throws IOException {
         List<Path> files;
         try (Stream<Path> listed = Files.list(logs)) {
             files = listed.filter(file -> file.getFileName().toString().startsWith(name + "-")).toList();
@@ -96,9 +96,9 @@ final class PgbenchReader implements Runnable {
                     // client_id transaction_no time script_no time_epoch time_us
                     String[] fields = line.split(" ");
                     long completed = Long.parseLong(fields[4]) * 1_000_000 + Long.parseLong(fields[5]);
-                    long second = (completed - startedEpochMicros) / 1_000_000;
-                    if (second >= 0 && second < perSecond.length()) {
-                        perSecond.incrementAndGet((int) second);
+                    long slot = (completed - startedEpochMicros) / slotMicros;
+                    if (slot >= 0 && slot < counts.length()) {
+                        counts.incrementAndGet((int) slot);
                     }
                 }
             }

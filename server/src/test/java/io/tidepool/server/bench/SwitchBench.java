@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  *       nothing (its page cache holds what pg_basebackup wrote); {@code cold}: as copy, and the
  *       page cache is dropped at the fence, as a restarted compute's would be. Prints a series
  *       line (throughput each second from 10 s before to 60 s after the switch, as a fraction of
- *       the mean of the 10 s before the restart was asked for) and a summary line.</li>
+ *       the mean of the 10 s before the restart was asked for) and a summary line, which ends with
+ *       the throughput of the second from the moment the readers answered again.</li>
  *   <li>{@code overhead [--seconds 20] [--rounds 3]}: pgbench -S straight to the primary and through
  *       the proxy, alternately; prints each round's two figures.</li>
  *   <li>Every verb: {@code --cu N} sizes the endpoint (1 unless given); {@code --proxy copy} has the
@@ -163,13 +164,18 @@ public final class SwitchBench {
         for (int s = 1; s <= 10; s++) {
             worst = Math.min(worst, load.transactionsIn(switchSecond + s) / baseline);
         }
+        // The readers answer again a little before the store says Running: the proxy follows the new
+        // primary's port as soon as the host announces it. The second from then does not depend on
+        // where in a wall-clock second the switch fell.
+        double resumed = load.resumedAfter(fence, switchedAt);
+        double fromResume = load.transactionsBetween(resumed, resumed + 1) / baseline;
         long[] pauses = load.probeMillis(fence - 2, switchedAt + 5);
         Set<Long> acknowledged = load.acknowledged();
         Set<Long> present = load.present();
         long lost = acknowledged.stream().filter(id -> !present.contains(id)).count();
-        System.out.printf("summary\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f%n", mode, baseline, firstSecond, worst,
-                percentile(pauses, 0.5), percentile(pauses, 0.99), pauses.length == 0 ? 0 : pauses[pauses.length - 1],
-                load.failedConnects(), load.writeFailures(), acknowledged.size(), lost, (switchedAt - fence) * 1000);
+        System.out.printf("summary\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f%n", mode, baseline, firstSecond,
+                worst, percentile(pauses, 0.5), percentile(pauses, 0.99), pauses.length == 0 ? 0 : pauses[pauses.length - 1],
+                load.failedConnects(), load.writeFailures(), acknowledged.size(), lost, (switchedAt - fence) * 1000, fromResume);
     }
 
     private void overhead(int seconds, int rounds) throws Exception {

@@ -39,12 +39,15 @@ final class SwitchLoad implements AutoCloseable {
     private static final long RETRY_PAUSE_NANOS = Duration.ofMillis(10).toNanos();
     private static final long PROBE_EVERY_NANOS = Duration.ofMillis(50).toNanos();
     private static final int MAX_SECONDS = 3600;
+    /** The readers' transactions are counted in slots of this many microseconds. */
+    private static final long SLOT_MICROS = 10_000;
+    private static final int SLOTS_PER_SECOND = (int) (1_000_000 / SLOT_MICROS);
 
     private final String jdbcUrl;
     private final Properties login = new Properties();
     private final long startedNanos = System.nanoTime();
     private final long startedEpochMicros = epochMicros();
-    private final AtomicLongArray perSecond = new AtomicLongArray(MAX_SECONDS);
+    private final AtomicLongArray perSlot = new AtomicLongArray(MAX_SECONDS * SLOTS_PER_SECOND);
     private final AtomicLong failedConnects = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
@@ -103,7 +106,37 @@ final class SwitchLoad implements AutoCloseable {
 
     /** The readers' transactions that completed in {@code second}; known once the load is closed. */
     long transactionsIn(int second) {
-        return second < 0 || second >= MAX_SECONDS ? 0 : perSecond.get(second);
+        return transactionsBetween(second, second + 1);
+    }
+
+    /** The readers' transactions that completed within [from, to) seconds, to the slot. */
+    long transactionsBetween(double from, double to) {
+        long count = 0;
+        for (long slot = Math.max(0, slot(from)); slot < Math.min(perSlot.length(), slot(to)); slot++) {
+            count += perSlot.get((int) slot);
+        }
+        return count;
+    }
+
+    /**
+     * When the readers answered again after {@code fence}: the end of the first gap in their
+     * answers (a slot with none) after it; {@code orElse} when they never paused.
+     */
+    double resumedAfter(double fence, double orElse) {
+        boolean paused = false;
+        for (long slot = Math.max(0, slot(fence)); slot < perSlot.length(); slot++) {
+            long count = perSlot.get((int) slot);
+            if (count == 0) {
+                paused = true;
+            } else if (paused) {
+                return (double) slot / SLOTS_PER_SECOND;
+            }
+        }
+        return orElse;
+    }
+
+    private static long slot(double seconds) {
+        return (long) Math.floor(seconds * SLOTS_PER_SECOND);
     }
 
     long failedConnects() {
@@ -211,7 +244,7 @@ final class SwitchLoad implements AutoCloseable {
             thread.join(Duration.ofSeconds(40).toMillis());
         }
         for (PgbenchReader reader : readers) {
-            reader.countInto(perSecond, startedEpochMicros);
+            reader.countInto(perSlot, SLOT_MICROS, startedEpochMicros);
         }
     }
 
