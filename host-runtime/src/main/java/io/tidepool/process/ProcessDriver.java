@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -370,18 +371,34 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         return Optional.ofNullable(instances.get(name)).flatMap(i -> i.cgroup);
     }
 
-    /** Stops every compute; their data stays. */
+    /** Stops every compute, then removes this host's cgroups; their data stays. */
     @Override
     public void close() {
         for (String name : running()) {
             stop(name, Instant.now());
         }
         lifecycle.shutdownNow();
+        try {
+            // A boot the shutdown interrupted may have made its cgroup and no more: wait for it to end.
+            if (!lifecycle.awaitTermination(HostedCompute.CGROUP_EMPTY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("compute starts still ran {} s after the driver closed", HostedCompute.CGROUP_EMPTY_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String name : running()) {
+            stop(name, Instant.now()); // started while the first round stopped the others
+        }
         guests.ifPresent(GuestConnections::close);
         if (settings.cgroups().isPresent()) {
+            CgroupTree tree = settings.cgroups().get();
             try {
+                List<String> running = tree.clear(HostedCompute.CGROUP_EMPTY_WAIT);
+                if (!running.isEmpty()) {
+                    log.warn("{} still ran in their cgroups as the driver closed; killed", running);
+                }
                 // As far as empty: other hosts of this machine may share the levels above this host's.
-                settings.cgroups().get().removeParent(HostedCompute.CGROUP_EMPTY_WAIT);
+                tree.removeParent(HostedCompute.CGROUP_EMPTY_WAIT);
             } catch (IOException e) {
                 log.info("this host's cgroups stay: {}", e.getMessage());
             }

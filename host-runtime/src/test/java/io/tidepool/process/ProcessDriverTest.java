@@ -11,6 +11,7 @@ import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.guest.GuestAgent;
 import io.tidepool.guest.cgroup.CgroupLayout;
 import io.tidepool.guest.cgroup.CgroupTree;
+import io.tidepool.guest.cgroup.ComputeCgroup;
 import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.postgres.PostgresServer;
 import io.tidepool.store.Await;
@@ -184,6 +185,18 @@ class ProcessDriverTest {
         driver.close();
 
         assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(hostLevels).isNotEmpty().allSatisfy(dir -> assertThat(dir).doesNotExist());
+    }
+
+    @Test
+    void closingRemovesTheCgroupOfABootThatTheCloseInterrupted() throws Exception {
+        // What a boot interrupted between making its cgroup and starting Postgres leaves behind.
+        ComputeCgroup interrupted = tree.compute("shop-1");
+        interrupted.create();
+        List<Path> hostLevels = interrupted.procsFiles().stream().map(procs -> procs.getParent().getParent()).toList();
+
+        driver.close();
+
         assertThat(hostLevels).isNotEmpty().allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
