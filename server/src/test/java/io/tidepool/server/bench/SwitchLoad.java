@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * The clients of the switch benchmark, all through one address (the endpoint proxy's):
  * <ul>
  *   <li>readers: pgbench's select-only transaction, each on one connection, reconnecting when it
- *       ends (as a pool does), counted per second since the load started ({@link PgbenchReader});</li>
+ *       ends (as a pool does), counted per 10 ms since the load started ({@link PgbenchReader});</li>
  *   <li>a prober: opens a new connection every 50 ms and times it to its first answer, which is
  *       the pause a new client sees while the proxy holds it during a switch;</li>
  *   <li>a writer: inserts numbered rows, one transaction each, keeping the numbers whose commit
