@@ -5,9 +5,10 @@
 #             with a prewarmed replacement, one that only streamed (copy) and a cold one; each run
 #             does the three back to back. Throughput each second from 10 s before to 60 s after the
 #             switch, the pause a new connection sees, failed connections, commits lost.
-#   overhead: pgbench -S straight to the primary and through the proxy, alternately: the endpoint at
-#             1 CU, then at 2 CU (the whole machine, which pgbench and the proxy share), then at 2 CU
-#             with a proxy that copies every byte itself (--proxy copy) rather than splice.
+#   overhead: pgbench -S (4 clients) straight to the primary and through the proxy, alternately: the
+#             endpoint at 1 CU, then at 2 CU (the whole machine, which pgbench and the proxy share),
+#             then at 2 CU with a proxy that copies every byte itself (--proxy copy) rather than
+#             splice, then at 1 CU with as many clients as the machine has cores.
 #   resume:   a suspended endpoint, then a new connection through the proxy to its first answer.
 # Needs root, cgroups and Postgres 15. Prints markdown tables.
 #
@@ -22,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --readers) readers="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --trials) trials="$2"; shift 2 ;;
-    *) echo "unknown option $1" >&2; sed -n '12p' "$0" >&2; exit 2 ;;
+    *) echo "unknown option $1" >&2; grep -m1 '^#   bench/switch.sh' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -42,16 +43,18 @@ bench() {
 }
 
 modes="prewarm copy cold"
+# Endpoint CU, proxy, pgbench clients: the last has as many clients as the machine has cores.
+overheads="1-splice-4 2-splice-4 2-copy-4 1-splice-$(nproc)"
 for run in $(seq "$runs"); do
   for mode in $modes; do
     echo "run $run: planned restart under load, $mode replacement, scale $scale, $readers readers" >&2
     bench switch --mode "$mode" --scale "$scale" --readers "$readers" | tee -a "$work/switch.tsv" >&2
   done
-  for setup in "1 splice" "2 splice" "2 copy"; do
-    set -- $setup
-    echo "run $run: proxy overhead, pgbench -S, $seconds s each way, endpoint at $1 CU, proxy: $2" >&2
-    bench overhead --seconds "$seconds" --rounds 1 --cu "$1" --proxy "$2" | sed "s/^overhead/overhead-$1-$2/" \
-      | tee -a "$work/overhead.tsv" >&2
+  for setup in $overheads; do
+    IFS=- read -r cu proxy clients <<< "$setup"
+    echo "run $run: proxy overhead, pgbench -S, $clients clients, $seconds s each way, endpoint at $cu CU, proxy: $proxy" >&2
+    bench overhead --seconds "$seconds" --rounds 1 --cu "$cu" --proxy "$proxy" --clients "$clients" \
+      | sed "s/^overhead/overhead-$setup/" | tee -a "$work/overhead.tsv" >&2
   done
   echo "run $run: resume from suspend, $trials trials" >&2
   bench resume --trials "$trials" | tee -a "$work/resume.tsv" >&2
@@ -82,16 +85,16 @@ for mode in $modes; do
   echo "$row"
 done
 echo
-echo "Proxy overhead, pgbench -S, 4 clients, $seconds s each way, medians over runs:"
+echo "Proxy overhead, pgbench -S, $seconds s each way, medians over runs:"
 echo
-echo "| endpoint | proxy | straight TPS | through the proxy TPS | loss |"
-echo "|---|---|---|---|---|"
-for setup in "1 splice" "2 splice" "2 copy"; do
-  set -- $setup
-  straight="$(awk -F'\t' -v k="overhead-$1-$2" '$1 == k { print $3 }' "$work/overhead.tsv" | median)"
-  proxied="$(awk -F'\t' -v k="overhead-$1-$2" '$1 == k { print $4 }' "$work/overhead.tsv" | median)"
-  awk -v cu="$1" -v p="$2" -v a="$straight" -v b="$proxied" \
-    'BEGIN { printf "| %s CU | %s | %.0f | %.0f | %.1f%% |\n", cu, p, a, b, (a - b) * 100 / a }'
+echo "| endpoint | proxy | clients | straight TPS | through the proxy TPS | loss |"
+echo "|---|---|---|---|---|---|"
+for setup in $overheads; do
+  IFS=- read -r cu proxy clients <<< "$setup"
+  straight="$(awk -F'\t' -v k="overhead-$setup" '$1 == k { print $3 }' "$work/overhead.tsv" | median)"
+  proxied="$(awk -F'\t' -v k="overhead-$setup" '$1 == k { print $4 }' "$work/overhead.tsv" | median)"
+  awk -v cu="$cu" -v p="$proxy" -v c="$clients" -v a="$straight" -v b="$proxied" \
+    'BEGIN { printf "| %s CU | %s | %s | %.0f | %.0f | %.1f%% |\n", cu, p, c, a, b, (a - b) * 100 / a }'
 done
 echo
 echo "Resume from suspend to the first answer, through the proxy ($trials trials per run, all runs):"

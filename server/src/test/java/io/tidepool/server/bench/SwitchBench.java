@@ -54,8 +54,8 @@ import java.util.regex.Pattern;
  *       line (throughput each second from 10 s before to 60 s after the switch, as a fraction of
  *       the mean of the 10 s before the restart was asked for) and a summary line, which ends with
  *       the throughput of the second from the moment the readers answered again.</li>
- *   <li>{@code overhead [--seconds 20] [--rounds 3]}: pgbench -S straight to the primary and through
- *       the proxy, alternately; prints each round's two figures.</li>
+ *   <li>{@code overhead [--seconds 20] [--rounds 3] [--clients 4]}: pgbench -S straight to the
+ *       primary and through the proxy, alternately; prints each round's two figures.</li>
  *   <li>Every verb: {@code --cu N} sizes the endpoint (1 unless given); {@code --proxy copy} has the
  *       proxy copy every byte itself rather than splice connections in the kernel.</li>
  *   <li>{@code resume [--trials 10]}: an endpoint suspended, then a new connection through the proxy
@@ -103,7 +103,7 @@ public final class SwitchBench {
                 case "switch" -> bench.plannedRestart(mode, Integer.parseInt(options.getOrDefault("scale", "20")),
                         Integer.parseInt(options.getOrDefault("readers", "4")), cu);
                 case "overhead" -> bench.overhead(Integer.parseInt(options.getOrDefault("seconds", "20")),
-                        Integer.parseInt(options.getOrDefault("rounds", "3")));
+                        Integer.parseInt(options.getOrDefault("rounds", "3")), Integer.parseInt(options.getOrDefault("clients", "4")));
                 case "resume" -> bench.resume(Integer.parseInt(options.getOrDefault("trials", "10")));
                 default -> throw new IllegalArgumentException("usage: switch --mode prewarm|copy|cold | overhead | resume");
             }
@@ -178,12 +178,12 @@ public final class SwitchBench {
                 load.failedConnects(), load.writeFailures(), acknowledged.size(), lost, (switchedAt - fence) * 1000, fromResume);
     }
 
-    private void overhead(int seconds, int rounds) throws Exception {
+    private void overhead(int seconds, int rounds, int clients) throws Exception {
         pgbench(Duration.ofMinutes(5), "-i", "-q", "-s", "10");
         String direct = computeAddress(endpoint().status().compute());
         for (int round = 0; round < rounds; round++) {
-            double straight = selectOnly(direct, seconds);
-            double proxied = selectOnly(address, seconds);
+            double straight = selectOnly(direct, seconds, clients);
+            double proxied = selectOnly(address, seconds, clients);
             System.out.printf("overhead\t%d\t%.0f\t%.0f%n", round, straight, proxied);
         }
     }
@@ -256,8 +256,8 @@ public final class SwitchBench {
         }
     }
 
-    private double selectOnly(String target, int seconds) throws Exception {
-        String out = pgbenchAt(target, Duration.ofSeconds(seconds + 60), "-S", "-n", "-c", "4", "-j", "2",
+    private double selectOnly(String target, int seconds, int clients) throws Exception {
+        String out = pgbenchAt(target, Duration.ofSeconds(seconds + 60), "-S", "-n", "-c", Integer.toString(clients), "-j", "2",
                 "-T", Integer.toString(seconds));
         Matcher tps = TPS.matcher(out);
         if (!tps.find()) {
