@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 /** List, get, put and delete of one kind, and the apply of a whole manifest set. */
 final class ResourceRoutes {
     private static final String BODY_SOURCE = "request body";
+    /** Reads, checks and deletes of one object before a delete gives up on an object that keeps changing. */
+    private static final int DELETE_ATTEMPTS = 5;
 
     private final ResourceRegistry registry;
     private final ManifestApplier applier;
@@ -95,20 +97,30 @@ final class ResourceRoutes {
         ctx.status(created ? 201 : 200);
     }
 
+    /**
+     * Deletes what the check for references saw, no newer version of it: read, check and delete
+     * again when something wrote it in between, such as a controller writing its status, which is
+     * not the caller's concern. Only an object that keeps changing is refused.
+     */
     void delete(Context ctx) {
         Kind kind = kindOf(ctx);
         String name = ctx.pathParam("name");
-        Resource live = registry.get(kind, name)
-                .orElseThrow(() -> ApiError.notFound(kind.displayName() + "/" + name + " not found"));
-        references.checkUnreferenced(live);
         String key = ResourceKeys.key(kind, name);
-        boolean deleted = registry.store().txn(Txn.of(
-                List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())), Deletion.ops(registry.store(), live)))
-                .succeeded();
-        if (!deleted) {
-            throw ApiError.conflict(live.ref() + " changed while it was being deleted; try again");
+        for (int attempt = 1; ; attempt++) {
+            Resource live = registry.get(kind, name)
+                    .orElseThrow(() -> ApiError.notFound(kind.displayName() + "/" + name + " not found"));
+            references.checkUnreferenced(live);
+            boolean deleted = registry.store().txn(Txn.of(
+                    List.of(Compare.modRevisionIs(key, live.metadata().resourceVersion())), Deletion.ops(registry.store(), live)))
+                    .succeeded();
+            if (deleted) {
+                JsonBody.resource(ctx, live);
+                return;
+            }
+            if (attempt == DELETE_ATTEMPTS) {
+                throw ApiError.conflict(live.ref() + " changed " + DELETE_ATTEMPTS + " times while it was being deleted; try again");
+            }
         }
-        JsonBody.resource(ctx, live);
     }
 
     void apply(Context ctx) {
