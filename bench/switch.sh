@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The zero-downtime benchmark of docs/BENCHMARKS.md (issue 6): real Postgres in real cgroups, the
 # endpoint proxy and the real control loop on a one-node store, one local host.
-#   switch:   select-only readers (pgbench processes) and a writer through the proxy, a planned restart in the middle,
-#             with a prewarmed replacement, one that only streamed (copy) and a cold one; each run
-#             does the three back to back. Throughput each second from 10 s before to 60 s after the
+#   switch:   select-only readers (pgbench processes) and a writer through the proxy, a planned
+#             restart in the middle, with a prewarmed replacement, one that only streamed (copy)
+#             and a cold one; each run does the three back to back. Throughput each second from 10 s before to 60 s after the
 #             switch, the pause a new connection sees, failed connections, commits lost.
 #   overhead: pgbench -S (4 clients) straight to the primary and through the proxy, alternately: the
 #             endpoint at 1 CU, then at 2 CU (the whole machine, which pgbench and the proxy share),

@@ -26,10 +26,6 @@ public final class CgroupTree {
     private static final Logger log = LoggerFactory.getLogger(CgroupTree.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final long REAP_POLL_NANOS = Duration.ofMillis(10).toNanos();
-    /** The most v1's cpu.shares takes. */
-    static final long V1_MAX_SHARES = 262_144;
-    /** The most v2's cpu.weight takes. */
-    static final long V2_MAX_WEIGHT = 10_000;
 
     private final CgroupLayout layout;
     private final String parent;
@@ -76,7 +72,7 @@ public final class CgroupTree {
                 CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
                 dir = dir.resolve(part);
                 CgroupFiles.mkdirs(dir);
-                CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(V2_MAX_WEIGHT));
+                CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(ComputeCgroup.V2_MAX_WEIGHT));
             }
             CgroupFiles.write(dir.resolve("cgroup.subtree_control"), "+cpu +memory");
             return;
@@ -84,12 +80,10 @@ public final class CgroupTree {
         for (Path base : bases()) {
             CgroupFiles.mkdirs(base.resolve(parent));
         }
-        if (layout.v1Mounts().containsKey("cpu")) {
-            Path dir = layout.ownV1("cpu");
-            for (String part : parent.split("/")) {
-                dir = dir.resolve(part);
-                CgroupFiles.write(dir.resolve("cpu.shares"), Long.toString(V1_MAX_SHARES));
-            }
+        Path dir = layout.ownV1("cpu");
+        for (String part : parent.split("/")) {
+            dir = dir.resolve(part);
+            CgroupFiles.write(dir.resolve("cpu.shares"), Long.toString(ComputeCgroup.V1_MAX_SHARES));
         }
     }
 

@@ -27,6 +27,10 @@ public interface ComputeCgroup {
     long CPU_SHARES_PER_CPU = 1_024;
     /** v2's cpu.weight for one CPU: the kernel's default. */
     long CPU_WEIGHT_PER_CPU = 100;
+    /** The most v1's cpu.shares takes. */
+    long V1_MAX_SHARES = 262_144;
+    /** The most v2's cpu.weight takes. */
+    long V2_MAX_WEIGHT = 10_000;
 
     String name();
 
@@ -197,12 +201,12 @@ public interface ComputeCgroup {
 
     /** v1's cpu.shares for a CPU size: in proportion, within what the kernel takes (2 to 262144). */
     static long shares(MilliCpu cpu) {
-        return Math.max(2, Math.min(CgroupTree.V1_MAX_SHARES, cpu.millis() * CPU_SHARES_PER_CPU / 1_000));
+        return Math.max(2, Math.min(V1_MAX_SHARES, cpu.millis() * CPU_SHARES_PER_CPU / 1_000));
     }
 
     /** v2's cpu.weight for a CPU size: in proportion, within what the kernel takes (1 to 10000). */
     static long weight(MilliCpu cpu) {
-        return Math.max(1, Math.min(CgroupTree.V2_MAX_WEIGHT, cpu.millis() * CPU_WEIGHT_PER_CPU / 1_000));
+        return Math.max(1, Math.min(V2_MAX_WEIGHT, cpu.millis() * CPU_WEIGHT_PER_CPU / 1_000));
     }
 
     /** The CPU size a quota stands for. */
