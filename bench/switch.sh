@@ -5,10 +5,12 @@
 #             restart in the middle, with a prewarmed replacement, one that only streamed (copy)
 #             and a cold one; each run does the three back to back. Throughput each second from 10 s before to 60 s after the
 #             switch, the pause a new connection sees, failed connections, commits lost.
-#   overhead: pgbench -S (4 clients) straight to the primary and through the proxy, alternately: the
-#             endpoint at 1 CU, then at 2 CU (the whole machine, which pgbench and the proxy share),
-#             then at 2 CU with a proxy that copies every byte itself (--proxy copy) rather than
-#             splice, then at 1 CU with as many clients as the machine has cores.
+#   overhead: pgbench -S (4 clients) straight to the primary and through the proxy, alternately, the
+#             proxy steering new connections to the primary's listener (the default) and splicing
+#             them (--proxy splice, as for a primary on another machine): the endpoint at 1 CU, then
+#             at 2 CU (the whole machine, which pgbench and the proxy share), then at 2 CU with a
+#             proxy that copies every byte itself (--proxy copy), then spliced at 1 CU with as many
+#             clients as the machine has cores.
 #   resume:   a suspended endpoint, then a new connection through the proxy to its first answer.
 # Needs root, cgroups and Postgres 15. Prints markdown tables.
 #
@@ -44,7 +46,7 @@ bench() {
 
 modes="prewarm copy cold"
 # Endpoint CU, proxy, pgbench clients: the last has as many clients as the machine has cores.
-overheads="1-splice-4 2-splice-4 2-copy-4 1-splice-$(nproc)"
+overheads="1-steer-4 1-splice-4 2-steer-4 2-splice-4 2-copy-4 1-splice-$(nproc)"
 for run in $(seq "$runs"); do
   for mode in $modes; do
     echo "run $run: planned restart under load, $mode replacement, scale $scale, $readers readers" >&2

@@ -31,21 +31,24 @@ import org.slf4j.LoggerFactory;
  * bounded by {@link Settings#maxConnections}. A connection over the bound is answered with an
  * ErrorResponse (too many connections) rather than queued. Where the kernel can, it moves a
  * plain-text connection's bytes itself once the startup is done ({@link KernelSplice}); the two
- * threads then only wait for either side to close.
+ * threads then only wait for either side to close. Better still, where the endpoint's primary
+ * listens on this machine, new connections go straight to it ({@link ListenerSteering}) and the
+ * proxy is not in them at all.
  */
 public final class EndpointProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointProxy.class);
+    /** Ports the kernel can steer at once: far more endpoints than one proxy serves. */
+    private static final int STEERED_PORTS = 16 * 1024;
 
     /**
      * @param bindHost       the address the endpoints' ports listen on
      * @param tls            TLS for clients that ask for it; empty to answer them 'N' (plain text)
      * @param maxConnections open client connections at most, over all endpoints
      * @param connectTimeout how long connecting to a compute may take
-     * @param splice         whether the kernel moves a connection's bytes once its startup is done
-     *                       ({@link KernelSplice}), where it can; else the proxy copies them
+     * @param forwarding     how a connection's bytes move once it may be routed, where the machine allows
      */
     public record Settings(String bindHost, Optional<SSLContext> tls, Admission.Bounds bounds, int maxConnections,
-                           Duration connectTimeout, boolean splice) {
+                           Duration connectTimeout, Forwarding forwarding) {
         public static final int MAX_CONNECTIONS = 1000;
 
         public Settings {
@@ -56,20 +59,20 @@ public final class EndpointProxy implements AutoCloseable {
 
         public static Settings of(String bindHost) {
             return new Settings(bindHost, Optional.empty(), Admission.Bounds.DEFAULT, MAX_CONNECTIONS, Duration.ofSeconds(5),
-                    true);
+                    Forwarding.STEER);
         }
 
         public Settings withTls(Optional<SSLContext> context) {
-            return new Settings(bindHost, context, bounds, maxConnections, connectTimeout, splice);
+            return new Settings(bindHost, context, bounds, maxConnections, connectTimeout, forwarding);
         }
 
         public Settings withBounds(Admission.Bounds newBounds) {
-            return new Settings(bindHost, tls, newBounds, maxConnections, connectTimeout, splice);
+            return new Settings(bindHost, tls, newBounds, maxConnections, connectTimeout, forwarding);
         }
 
-        /** The proxy copies every byte itself (to compare, or where the splice misbehaves). */
-        public Settings withoutSplice() {
-            return new Settings(bindHost, tls, bounds, maxConnections, connectTimeout, false);
+        /** Another way of forwarding: to compare, or where a faster one misbehaves. */
+        public Settings withForwarding(Forwarding newForwarding) {
+            return new Settings(bindHost, tls, bounds, maxConnections, connectTimeout, newForwarding);
         }
     }
 
@@ -88,6 +91,7 @@ public final class EndpointProxy implements AutoCloseable {
     }
 
     private final Context context;
+    private final Optional<ConnectionSteering> steering;
     private final ThreadPoolExecutor threads;
     private final Selector selector;
     private final Map<String, ServerSocketChannel> listeners = new ConcurrentHashMap<>();
@@ -106,14 +110,27 @@ public final class EndpointProxy implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        Optional<SplicedConnections> spliced = settings.splice()
+        Optional<SplicedConnections> spliced = settings.forwarding() != Forwarding.COPY
                 ? KernelSplice.open(settings.maxConnections()).map(splice -> new SplicedConnections(splice, activity))
                 : Optional.empty();
         context = new Context(settings, routes, wakeup, activity, new CancelKeys(), clock, threads,
                 ConcurrentHashMap.newKeySet(), spliced);
+        steering = steering(settings).map(kernel -> new ConnectionSteering(kernel, routes, this::ports, activity, clock,
+                LocalListeners.ofThisMachine()));
         selector = Selector.open();
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    private static Optional<ListenerSteering> steering(Settings settings) {
+        if (settings.forwarding() != Forwarding.STEER) {
+            return Optional.empty();
+        }
+        if (settings.tls().isPresent()) {
+            log.info("proxy: not steering connections to local computes: with TLS, the proxy answers clients' TLS itself");
+            return Optional.empty();
+        }
+        return ListenerSteering.open(settings.bindHost(), STEERED_PORTS);
     }
 
     /**
@@ -175,6 +192,16 @@ public final class EndpointProxy implements AutoCloseable {
     /** Whether the kernel moves connections' bytes here once their startup is done. */
     public boolean splices() {
         return context.spliced().isPresent();
+    }
+
+    /** Whether new connections to endpoints whose primary is on this machine go straight to it here. */
+    public boolean steers() {
+        return steering.isPresent();
+    }
+
+    /** Endpoints whose new connections the kernel hands straight to their primary's Postgres now, and where that is. */
+    public Map<String, EndpointState.Backend> steered() {
+        return steering.map(ConnectionSteering::steered).orElse(Map.of());
     }
 
     /** Connections whose bytes the kernel moves now. */
@@ -264,6 +291,8 @@ public final class EndpointProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // First: every port falls back to the proxy's listener, about to close.
+        steering.ifPresent(ConnectionSteering::close);
         listeners.values().forEach(EndpointProxy::close);
         listeners.clear();
         close(selector);

@@ -1,16 +1,11 @@
 package io.tidepool.proxy;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -34,15 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 final class KernelSplice implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelSplice.class);
-    private static final long SYS_BPF = 321;
-    private static final int BPF_MAP_CREATE = 0;
-    private static final int BPF_MAP_UPDATE_ELEM = 2;
-    private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_ATTACH = 8;
-    private static final int BPF_MAP_TYPE_SOCKHASH = 18;
     private static final int BPF_PROG_TYPE_SK_SKB = 14;
     private static final int BPF_SK_SKB_VERDICT = 38;
-    private static final int ATTR_BYTES = 144;
     private static final int SOL_SOCKET = 1;
     private static final int SO_COOKIE = 57;
     private static final int IPPROTO_TCP = 6;
@@ -60,22 +49,6 @@ final class KernelSplice implements AutoCloseable {
     private static final long TIOCOUTQ = 0x5411;
     private static final int EINTR = 4;
     private static final int HANG_UP_RECHECK_MILLIS = 1000;
-
-    /** The few libc calls the splice needs. */
-    private interface Libc extends Library {
-        Libc C = Native.load("c", Libc.class);
-
-        /** syscall(2) is variadic; glibc's reads its arguments from registers as longs, so a fixed signature does. */
-        long syscall(long number, long command, Memory attr, long size) throws LastErrorException;
-
-        int getsockopt(int fd, int level, int name, Memory value, IntByReference length) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        int poll(Memory fds, long count, int timeoutMillis) throws LastErrorException;
-
-        int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
-    }
 
     private final int map;
     private final int program;
@@ -104,7 +77,7 @@ final class KernelSplice implements AutoCloseable {
         }
         int map = -1;
         try {
-            map = createMap(2 * connections);
+            map = Bpf.createMap(Bpf.MAP_TYPE_SOCKHASH, 8, 4, 2 * connections, "the splice's sockhash");
             int program = loadProgram(map);
             try {
                 attach(map, program);
@@ -273,97 +246,36 @@ final class KernelSplice implements AutoCloseable {
         keyBytes.setLong(0, key);
         Memory valueBytes = new Memory(4);
         valueBytes.setInt(0, socketFd);
-        Memory attr = attr();
-        attr.setInt(0, map);
-        attr.setLong(8, pointerValue(keyBytes));
-        attr.setLong(16, pointerValue(valueBytes));
         try {
-            bpf(BPF_MAP_UPDATE_ELEM, attr);
+            Bpf.put(map, keyBytes, valueBytes);
         } catch (LastErrorException e) {
             throw new IOException("adding a socket to the splice map: " + e.getMessage(), e);
-        } finally {
-            // The attribute holds their addresses only: they must outlive the call.
-            Reference.reachabilityFence(keyBytes);
-            Reference.reachabilityFence(valueBytes);
-        }
-    }
-
-    private static int createMap(int entries) throws IOException {
-        Memory attr = attr();
-        attr.setInt(0, BPF_MAP_TYPE_SOCKHASH);
-        attr.setInt(4, 8);
-        attr.setInt(8, 4);
-        attr.setInt(12, entries);
-        try {
-            return (int) bpf(BPF_MAP_CREATE, attr);
-        } catch (LastErrorException e) {
-            throw new IOException("creating the BPF sockhash: " + e.getMessage(), e);
         }
     }
 
     private static int loadProgram(int map) throws IOException {
-        ByteBuffer code = ByteBuffer.allocate(13 * 8).order(ByteOrder.LITTLE_ENDIAN);
-        instruction(code, 0xbf, 6, 1, 0, 0);     // r6 = r1 (the skb)
-        instruction(code, 0x85, 0, 0, 0, 46);    // r0 = bpf_get_socket_cookie(r1)
-        instruction(code, 0x7b, 10, 0, -8, 0);   // *(u64 *)(r10 - 8) = r0
-        instruction(code, 0xbf, 1, 6, 0, 0);     // r1 = r6
-        instruction(code, 0x18, 2, 1, 0, map);   // r2 = the map (two slots)
-        instruction(code, 0, 0, 0, 0, 0);
-        instruction(code, 0xbf, 3, 10, 0, 0);    // r3 = r10
-        instruction(code, 0x07, 3, 0, 0, -8);    // r3 -= 8: the key
-        instruction(code, 0xb7, 4, 0, 0, 0);     // r4 = 0: to the peer's send side
-        instruction(code, 0x85, 0, 0, 0, 72);    // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
-        instruction(code, 0x55, 0, 0, 1, 0);     // if r0 != SK_DROP skip the next
-        instruction(code, 0xb7, 0, 0, 0, 1);     // r0 = SK_PASS: no peer yet, keep the bytes
-        instruction(code, 0x95, 0, 0, 0, 0);     // exit
-        Memory instructions = new Memory(code.capacity());
-        instructions.write(0, code.array(), 0, code.capacity());
-        Memory license = new Memory(4);
-        license.setString(0, "GPL", "US-ASCII");
-        Memory verifierLog = new Memory(4096);
-        verifierLog.clear();
-        Memory attr = attr();
-        attr.setInt(0, BPF_PROG_TYPE_SK_SKB);
-        attr.setInt(4, 13);
-        attr.setLong(8, pointerValue(instructions));
-        attr.setLong(16, pointerValue(license));
-        attr.setInt(24, 1);
-        attr.setInt(28, (int) verifierLog.size());
-        attr.setLong(32, pointerValue(verifierLog));
-        try {
-            return (int) bpf(BPF_PROG_LOAD, attr);
-        } catch (LastErrorException e) {
-            throw new IOException("loading the splice program: " + e.getMessage() + ": " + verifierLog.getString(0, "US-ASCII"), e);
-        } finally {
-            Reference.reachabilityFence(instructions);
-            Reference.reachabilityFence(license);
-        }
+        Bpf.Program program = new Bpf.Program()
+                .add(0xbf, 6, 1, 0, 0)      // r6 = r1 (the skb)
+                .add(0x85, 0, 0, 0, 46)     // r0 = bpf_get_socket_cookie(r1)
+                .add(0x7b, 10, 0, -8, 0)    // *(u64 *)(r10 - 8) = r0
+                .add(0xbf, 1, 6, 0, 0)      // r1 = r6
+                .map(2, map)                // r2 = the map
+                .add(0xbf, 3, 10, 0, 0)     // r3 = r10
+                .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
+                .add(0xb7, 4, 0, 0, 0)      // r4 = 0: to the peer's send side
+                .add(0x85, 0, 0, 0, 72)     // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
+                .add(0x55, 0, 0, 1, 0)      // if r0 != SK_DROP skip the next
+                .add(0xb7, 0, 0, 0, 1)      // r0 = SK_PASS: no peer yet, keep the bytes
+                .add(0x95, 0, 0, 0, 0);     // exit
+        return Bpf.load(BPF_PROG_TYPE_SK_SKB, 0, program, "the splice program");
     }
 
     private static void attach(int map, int program) {
-        Memory attr = attr();
+        Memory attr = Bpf.attr();
         attr.setInt(0, map);
         attr.setInt(4, program);
         attr.setInt(8, BPF_SK_SKB_VERDICT);
-        bpf(BPF_PROG_ATTACH, attr);
-    }
-
-    private static void instruction(ByteBuffer code, int op, int dst, int src, int offset, int immediate) {
-        code.put((byte) op).put((byte) ((src << 4) | dst)).putShort((short) offset).putInt(immediate);
-    }
-
-    private static Memory attr() {
-        Memory attr = new Memory(ATTR_BYTES);
-        attr.clear();
-        return attr;
-    }
-
-    private static long pointerValue(Memory memory) {
-        return com.sun.jna.Pointer.nativeValue(memory);
-    }
-
-    private static long bpf(int command, Memory attr) {
-        return Libc.C.syscall(SYS_BPF, command, attr, ATTR_BYTES);
+        Bpf.call(BPF_PROG_ATTACH, attr);
     }
 
     @Override

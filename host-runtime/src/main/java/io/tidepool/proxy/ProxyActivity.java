@@ -21,7 +21,10 @@ import java.util.function.BiConsumer;
 public final class ProxyActivity {
     public static final Duration REPORT_EVERY = Duration.ofSeconds(1);
 
-    /** @param lastActive when bytes last flowed, or a connection opened; null when never */
+    /**
+     * @param openConnections open through the proxy, and steered straight to the endpoint's Postgres
+     * @param lastActive      when bytes last flowed, or a connection opened; null when never
+     */
     public record Snapshot(int openConnections, Instant lastActive) {
     }
 
@@ -31,8 +34,13 @@ public final class ProxyActivity {
 
     private static final class Counters {
         final AtomicInteger open = new AtomicInteger();
+        volatile int steered;
         volatile Instant lastActive;
         volatile Instant lastReported;
+
+        Snapshot snapshot() {
+            return new Snapshot(open.get() + steered, lastActive);
+        }
     }
 
     /** @param sink told {@code (endpoint, at)} when the endpoint is active, as {@code Telemetry.active} */
@@ -52,25 +60,47 @@ public final class ProxyActivity {
 
     /** Bytes flowed for the endpoint. */
     void active(String endpoint) {
+        active(counters(endpoint), endpoint, clock.instant());
+    }
+
+    /**
+     * Connections the kernel handed straight to the endpoint's Postgres ({@link ListenerSteering}),
+     * which the proxy sees only from the outside: how many are open now, and when data last
+     * flowed on any of them (null when none is open).
+     */
+    void steered(String endpoint, int connections, Instant lastActive) {
         Counters counters = counters(endpoint);
-        Instant now = clock.instant();
-        counters.lastActive = now;
-        Instant reported = counters.lastReported;
-        if (reported == null || !now.isBefore(reported.plus(REPORT_EVERY))) {
-            counters.lastReported = now;
-            sink.accept(endpoint, now);
+        counters.steered = connections;
+        Instant seen = counters.lastActive;
+        if (lastActive != null && (seen == null || lastActive.isAfter(seen))) {
+            active(counters, endpoint, lastActive);
         }
+    }
+
+    private void active(Counters counters, String endpoint, Instant at) {
+        counters.lastActive = at;
+        Instant reported = counters.lastReported;
+        if (reported == null || !at.isBefore(reported.plus(REPORT_EVERY))) {
+            counters.lastReported = at;
+            sink.accept(endpoint, at);
+        }
+    }
+
+    /** Connections open through the proxy itself, not counting steered ones. */
+    int proxied(String endpoint) {
+        Counters counters = endpoints.get(endpoint);
+        return counters == null ? 0 : counters.open.get();
     }
 
     public Optional<Snapshot> of(String endpoint) {
         Counters counters = endpoints.get(endpoint);
-        return counters == null ? Optional.empty() : Optional.of(new Snapshot(counters.open.get(), counters.lastActive));
+        return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
     }
 
     /** Every endpoint the proxy has seen a connection for, by name. */
     public Map<String, Snapshot> all() {
         Map<String, Snapshot> all = new TreeMap<>();
-        endpoints.forEach((name, counters) -> all.put(name, new Snapshot(counters.open.get(), counters.lastActive)));
+        endpoints.forEach((name, counters) -> all.put(name, counters.snapshot()));
         return all;
     }
 

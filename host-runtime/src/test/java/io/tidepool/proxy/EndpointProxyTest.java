@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tidepool.postgres.OsUser;
-import io.tidepool.postgres.PostgresBinaries;
 import io.tidepool.postgres.PostgresServer;
 import io.tidepool.store.Await;
-import io.tidepool.store.LoopbackPort;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,12 +17,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy in front of one real Postgres; skipped, saying why, where the machine has no Postgres 15. */
 class EndpointProxyTest {
-    private static final Duration READY = Duration.ofSeconds(60);
+    private static final Duration READY = BackendPostgres.READY;
     @TempDir
     static Path scratch;
     private static PostgresServer server;
@@ -49,16 +41,8 @@ class EndpointProxyTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        Optional<PostgresBinaries> binaries = PostgresBinaries.find("15");
-        assumeTrue(binaries.isPresent(), "needs Postgres 15 (postgresql-15, or postgres 15 on PATH)");
-        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        server = new PostgresServer(new PostgresServer.Config(binaries.get(), OsUser.forComputes("tidepool"),
-                scratch.resolve("data"), scratch.resolve("sockets"), LoopbackPort.free(), scratch.resolve("postgres.log")));
-        server.initialize();
-        server.start(UnaryOperator.identity());
-        Await.until(READY, "Postgres to accept queries", server::ready);
-        running = new EndpointState(Optional.of(new EndpointState.Backend("127.0.0.1", server.config().port())),
-                false, false, false, false, null);
+        server = BackendPostgres.start(scratch);
+        running = BackendPostgres.running(server);
     }
 
     @AfterAll
@@ -75,6 +59,11 @@ class EndpointProxyTest {
         }
     }
 
+    /** The proxy in every connection: what these tests are about (steering has SteeredEndpointTest). */
+    private static EndpointProxy.Settings relaying() {
+        return EndpointProxy.Settings.of("127.0.0.1").withForwarding(Forwarding.SPLICE);
+    }
+
     private int start(EndpointProxy.Settings settings, EndpointProxy.Wakeup wakeup) throws Exception {
         proxy = new EndpointProxy(settings, routes, wakeup, new ProxyActivity(Clock.systemUTC(), active::put),
                 Clock.systemUTC());
@@ -84,7 +73,7 @@ class EndpointProxyTest {
     @Test
     void aQueryThroughTheEndpointsPortReachesItsPrimaryAndCountsAsActivity() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        int port = start(relaying(), endpoint -> { });
 
         assertThat(query(port, "SELECT 6 * 7", Map.of())).isEqualTo("42");
         assertThat(active).containsKey("shop");
@@ -156,7 +145,7 @@ class EndpointProxyTest {
     @Test
     void withoutTlsAClientThatRequiresItIsToldNo() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        int port = start(relaying(), endpoint -> { });
 
         assertThatThrownBy(() -> query(port, "SELECT 1", Map.of("sslmode", "require")))
                 .hasMessageContaining("does not support SSL");
@@ -166,7 +155,7 @@ class EndpointProxyTest {
     @Test
     void aCancelRequestReachesTheBackendOfItsQuery() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        int port = start(relaying(), endpoint -> { });
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
             CompletableFuture<Void> cancelled = CompletableFuture.runAsync(() -> {
                 Await.until(READY, "the long query to run", () -> "1".equals(queryQuietly(port,
@@ -186,7 +175,7 @@ class EndpointProxyTest {
     @Test
     void onceReadyAPlainConnectionIsMovedByTheKernelBothWaysAndStillCountsAsActivity() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        int port = start(relaying(), endpoint -> { });
         assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
                 + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
@@ -225,7 +214,7 @@ class EndpointProxyTest {
     @Test
     void aBackendThatEndsASplicedConnectionEndsItForTheClient() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1"), endpoint -> { });
+        int port = start(relaying(), endpoint -> { });
         assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
                 + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
@@ -247,7 +236,7 @@ class EndpointProxyTest {
     @Test
     void withoutTheSpliceTheProxyCopiesEveryByte() throws Exception {
         routes.put("shop", running);
-        int port = start(EndpointProxy.Settings.of("127.0.0.1").withoutSplice(), endpoint -> { });
+        int port = start(EndpointProxy.Settings.of("127.0.0.1").withForwarding(Forwarding.COPY), endpoint -> { });
 
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
             assertThat(queryOn(statement, "SELECT 'copied'")).isEqualTo("copied");
@@ -257,21 +246,11 @@ class EndpointProxyTest {
     }
 
     private static String queryOn(Statement statement, String sql) {
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return BackendPostgres.queryOn(statement, sql);
     }
 
     private static Connection connect(int port, Map<String, String> options) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", PostgresServer.SUPERUSER);
-        properties.setProperty("connectTimeout", "30");
-        properties.setProperty("sslmode", "disable");
-        properties.putAll(options);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
+        return BackendPostgres.connect(port, options);
     }
 
     private static String query(int port, String sql, Map<String, String> options) throws SQLException {

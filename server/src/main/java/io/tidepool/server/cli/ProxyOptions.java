@@ -1,9 +1,11 @@
 package io.tidepool.server.cli;
 
 import io.tidepool.proxy.Admission;
+import io.tidepool.proxy.Forwarding;
 import io.tidepool.server.proxy.PortRange;
 import io.tidepool.server.proxy.ProxySettings;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -26,9 +28,24 @@ public final class ProxyOptions {
     @Option(names = "--proxy-tls-key", paramLabel = "FILE", description = "With --proxy-tls-cert: its PEM (PKCS#8) key")
     Path tlsKey;
 
-    @Option(names = "--proxy-copy", description = "With the proxy: copy every byte in the proxy rather than have the kernel "
-            + "move a plain-text connection's bytes once its startup is done (the splice needs root and BPF sockmap)")
-    boolean copy;
+    @Option(names = "--proxy-forwarding", paramLabel = "steer|splice|copy",
+            description = "With the proxy: how connections' bytes move. steer (default): new connections to an endpoint whose "
+                    + "primary runs on this machine go straight to its Postgres, the rest are spliced; splice: the kernel moves "
+                    + "a plain-text connection's bytes once its startup is done; copy: the proxy copies every byte. Each falls "
+                    + "back to the next where the machine lacks what it needs (root, BPF sk_lookup, BPF sockmap)")
+    String forwarding;
+
+    private Forwarding forwarding(CommandLine commandLine) {
+        if (forwarding == null) {
+            return Forwarding.STEER;
+        }
+        try {
+            return Forwarding.valueOf(forwarding.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--proxy-forwarding: expected steer, splice or copy, got '"
+                    + forwarding + "'");
+        }
+    }
 
     /**
      * The proxy's settings, listening on {@code bindHost}; empty when there is none.
@@ -43,9 +60,9 @@ public final class ProxyOptions {
             throw new ParameterException(commandLine, "--proxy-ports: " + e.getMessage());
         }
         if (range.isEmpty()) {
-            if (advertisedHost != null || tlsCertificate != null || tlsKey != null || copy) {
+            if (advertisedHost != null || tlsCertificate != null || tlsKey != null || forwarding != null) {
                 throw new ParameterException(commandLine,
-                        "--proxy-host, --proxy-tls-* and --proxy-copy need the proxy: give --proxy-ports");
+                        "--proxy-host, --proxy-tls-* and --proxy-forwarding need the proxy: give --proxy-ports");
             }
             return Optional.empty();
         }
@@ -54,7 +71,7 @@ public final class ProxyOptions {
         }
         ProxySettings settings = new ProxySettings(bindHost, advertisedHost == null ? bindHost : advertisedHost,
                 range.get(), Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey),
-                Admission.Bounds.DEFAULT, !copy);
+                Admission.Bounds.DEFAULT, forwarding(commandLine));
         return Optional.of(settings);
     }
 }

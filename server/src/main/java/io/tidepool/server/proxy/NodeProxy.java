@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -56,8 +57,8 @@ public final class NodeProxy implements AutoCloseable {
         });
         ResourceRegistry registry = new ResourceRegistry(store);
         EndpointProxy.Settings proxySettings = EndpointProxy.Settings.of(settings.bindHost()).withTls(tls)
-                .withBounds(settings.bounds());
-        EndpointProxy proxy = new EndpointProxy(settings.splice() ? proxySettings : proxySettings.withoutSplice(), table,
+                .withBounds(settings.bounds()).withForwarding(settings.forwarding());
+        EndpointProxy proxy = new EndpointProxy(proxySettings, table,
                 endpoint -> wake(registry, endpoint, clock), activity, clock);
         StoreRoutes routes = new StoreRoutes(store, table, proxy, ports);
         try {
@@ -91,6 +92,11 @@ public final class NodeProxy implements AutoCloseable {
 
     public ProxyActivity activity() {
         return proxy.activity();
+    }
+
+    /** Endpoints whose new connections go straight to their primary's Postgres on this machine now. */
+    public Set<String> steered() {
+        return proxy.steered().keySet();
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.tidepool.registry.ResourceRegistry;
 import io.tidepool.server.LocalFleet;
 import io.tidepool.server.hosts.LocalHosts;
 import io.tidepool.server.hosts.MovableClock;
+import io.tidepool.proxy.Forwarding;
 import io.tidepool.server.proxy.PortRange;
 import io.tidepool.server.proxy.ProxySettings;
 import io.tidepool.store.Await;
@@ -31,6 +32,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,9 +57,11 @@ import java.util.regex.Pattern;
  *       the mean of the 10 s before the restart was asked for) and a summary line, which ends with
  *       the throughput of the second from the moment the readers answered again.</li>
  *   <li>{@code overhead [--seconds 20] [--rounds 3] [--clients 4]}: pgbench -S straight to the
- *       primary and through the proxy, alternately; prints each round's two figures.</li>
- *   <li>Every verb: {@code --cu N} sizes the endpoint (1 unless given); {@code --proxy copy} has the
- *       proxy copy every byte itself rather than splice connections in the kernel.</li>
+ *       primary and through the proxy, alternately; prints each round's two figures, and whether
+ *       the proxy steered the endpoint's new connections straight to its primary.</li>
+ *   <li>Every verb: {@code --cu N} sizes the endpoint (1 unless given); {@code --proxy steer|splice|copy}
+ *       says how the proxy forwards (io.tidepool.proxy.Forwarding; steer unless given): {@code splice}
+ *       keeps the proxy in every connection, as it is for a primary on another machine.</li>
  *   <li>{@code resume [--trials 10]}: an endpoint suspended, then a new connection through the proxy
  *       until its first query's answer; prints each trial's milliseconds.</li>
  * </ul>
@@ -93,8 +97,8 @@ public final class SwitchBench {
         String verb = args.length == 0 ? "" : args[0];
         String mode = options.getOrDefault("mode", "prewarm");
         String suspend = verb.equals("resume") ? "  suspendAfter: 1m\n" : "";
-        boolean splice = !options.getOrDefault("proxy", "splice").equals("copy");
-        try (Fleet running = Fleet.start(!mode.equals("prewarm"), splice)) {
+        Forwarding forwarding = Forwarding.valueOf(options.getOrDefault("proxy", "steer").toUpperCase(Locale.ROOT));
+        try (Fleet running = Fleet.start(!mode.equals("prewarm"), forwarding)) {
             String cu = options.getOrDefault("cu", "1");
             running.fleet.apply(ENDPOINT.formatted("", cu, suspend));
             SwitchBench bench = new SwitchBench(running.fleet, running.clock, running.address);
@@ -184,7 +188,8 @@ public final class SwitchBench {
         for (int round = 0; round < rounds; round++) {
             double straight = selectOnly(direct, seconds, clients);
             double proxied = selectOnly(address, seconds, clients);
-            System.out.printf("overhead\t%d\t%.0f\t%.0f%n", round, straight, proxied);
+            boolean steered = fleet.plane().proxy().orElseThrow().steered().contains("bench");
+            System.out.printf("overhead\t%d\t%.0f\t%.0f\t%s%n", round, straight, proxied, steered ? "steered" : "relayed");
         }
     }
 
@@ -298,15 +303,14 @@ public final class SwitchBench {
     private record Fleet(LocalFleet fleet, MovableClock clock, String address, CgroupLayout layout, String cgroupParent)
             implements AutoCloseable {
 
-        static Fleet start(boolean coldReplacements, boolean splice) throws Exception {
+        static Fleet start(boolean coldReplacements, Forwarding forwarding) throws Exception {
             Path work = Files.createTempDirectory("tidepool-switch-bench-");
             Path computes = Files.createTempDirectory(Path.of("/var/tmp"), "tidepool-switch-bench-");
             Files.setPosixFilePermissions(computes, PosixFilePermissions.fromString("rwxr-xr-x"));
             CgroupLayout layout = CgroupLayout.detect();
             String cgroupParent = "tidepool-bench-" + UUID.randomUUID().toString().substring(0, 8);
             int firstPort = LoopbackPort.free();
-            ProxySettings proxied = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort));
-            ProxySettings proxy = splice ? proxied : proxied.withoutSplice();
+            ProxySettings proxy = ProxySettings.of("127.0.0.1", new PortRange(firstPort, firstPort)).withForwarding(forwarding);
             MovableClock clock = new MovableClock();
             UnaryOperator<io.tidepool.server.ControlPlane.Config> variant =
                     config -> config.withProxy(Optional.of(proxy)).withClock(clock);
