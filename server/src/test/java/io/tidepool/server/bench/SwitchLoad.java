@@ -39,6 +39,8 @@ final class SwitchLoad implements AutoCloseable {
     private static final long RETRY_PAUSE_NANOS = Duration.ofMillis(10).toNanos();
     private static final long PROBE_EVERY_NANOS = Duration.ofMillis(50).toNanos();
     private static final int MAX_SECONDS = 3600;
+    /** The switch's pause ends within this of the fence, or the bench fails it anyway. */
+    private static final Duration PAUSE_WITHIN = Duration.ofSeconds(30);
     /** The readers' transactions are counted in slots of this many microseconds. */
     private static final long SLOT_MICROS = 10_000;
     private static final int SLOTS_PER_SECOND = (int) (1_000_000 / SLOT_MICROS);
@@ -119,20 +121,39 @@ final class SwitchLoad implements AutoCloseable {
     }
 
     /**
-     * When the readers answered again after {@code fence}: the end of the first gap in their
-     * answers (a slot with none) after it; {@code orElse} when they never paused.
+     * When the readers answered again after {@code fence}: the end of the longest gap in their
+     * answers (slots with none) in the {@link #PAUSE_WITHIN} after it; {@code orElse} when they
+     * never paused. The longest, not the first: on a busy machine the readers can miss a slot or
+     * two before the switch's pause, which would put the resume before the pause.
      */
     double resumedAfter(double fence, double orElse) {
-        boolean paused = false;
-        for (long slot = Math.max(0, slot(fence)); slot < perSlot.length(); slot++) {
-            long count = perSlot.get((int) slot);
-            if (count == 0) {
-                paused = true;
-            } else if (paused) {
-                return (double) slot / SLOTS_PER_SECOND;
+        long from = Math.max(0, slot(fence));
+        long to = Math.min(perSlot.length(), slot(fence + PAUSE_WITHIN.toMillis() / 1000.0));
+        long[] counts = new long[(int) (to - from)];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = perSlot.get((int) (from + i));
+        }
+        int end = endOfLongestGap(counts);
+        return end < 0 ? orElse : (double) (from + end) / SLOTS_PER_SECOND;
+    }
+
+    /** The index just after the longest run of zeros that something follows, or -1 when there is none. */
+    static int endOfLongestGap(long[] counts) {
+        int best = -1;
+        int bestLength = 0;
+        int run = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                run++;
+            } else {
+                if (run > bestLength) {
+                    bestLength = run;
+                    best = i;
+                }
+                run = 0;
             }
         }
-        return orElse;
+        return best;
     }
 
     private static long slot(double seconds) {
