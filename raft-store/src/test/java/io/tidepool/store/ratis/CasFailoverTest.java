@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CasFailoverTest {
     private static final Logger LOG = LoggerFactory.getLogger(CasFailoverTest.class);
     private static final int CLIENTS = 3;
-    private static final int INCREMENTS_PER_CLIENT = 700;
+    private static final int INCREMENTS_PER_CLIENT = 400;
     private static final String COUNTER = "counter";
 
     @TempDir
