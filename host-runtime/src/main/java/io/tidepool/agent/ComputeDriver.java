@@ -47,6 +47,15 @@ public interface ComputeDriver {
     default void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
     }
 
+    /**
+     * Told, from the driver's own threads, when something {@link #observe} shows has changed with
+     * no call to the driver: a boot finished, a standby took over. The agent's loop then reports it
+     * at once rather than at its next round, which is what a switchover's and a resume's pause wait
+     * for. Drivers whose computes change only within calls never call it.
+     */
+    default void onChange(Runnable listener) {
+    }
+
     /** The compute's latest metrics, as its guest agent measures them. */
     Optional<ComputeMetrics> metrics(String compute, Instant now);
 

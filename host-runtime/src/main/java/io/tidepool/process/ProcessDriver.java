@@ -117,6 +117,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     /** Present when guest agents run: computes need cgroups for them. */
     private final Optional<GuestConnections> guests;
     private volatile BiConsumer<String, UpscaleRequest> upscaleListener = (compute, request) -> { };
+    private volatile Runnable changeListener = () -> { };
 
     public ProcessDriver(Settings settings) throws IOException, InterruptedException {
         this.settings = settings;
@@ -150,6 +151,22 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     @Override
     public void onUpscaleRequest(BiConsumer<String, UpscaleRequest> listener) {
         upscaleListener = listener;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        changeListener = listener;
+    }
+
+    /** A boot or a take-over, on the lifecycle threads; the agent hears when it is over, however it ended. */
+    private void inBackground(Runnable step) {
+        lifecycle.submit(() -> {
+            try {
+                step.run();
+            } finally {
+                changeListener.run();
+            }
+        });
     }
 
     /** The compute's guest agent, while it runs. */
@@ -219,7 +236,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         }
         HostedCompute streaming = instances.get(compute.name());
         if (streaming != null && streaming.beginTakeOver()) {
-            lifecycle.submit(() -> new StandbyTakeOver(endpointData(compute), streaming, this::restartOnOldData).run());
+            inBackground(() -> new StandbyTakeOver(endpointData(compute), streaming, this::restartOnOldData).run());
             return;
         }
         PreparedReplacement prepared = replacements.get(compute.name());
@@ -262,7 +279,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private HostedCompute launch(Compute compute, PostgresServer server, Optional<StandbyWarmUp> standby) {
         HostedCompute instance = new HostedCompute(compute, server, settings.cgroups().map(tree -> tree.compute(compute.name())),
                 standby, guests, settings.guests(), lifecycle, settings.keepCache());
-        lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
+        inBackground(() -> instance.boot(settings.readyTimeout()));
         return instance;
     }
 
@@ -328,11 +345,11 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             log.warn("the postmaster of {} exited; starting it again", name);
             instance.phase = Compute.Phase.Starting;
             instance.restarts++;
-            lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
+            inBackground(() -> instance.boot(settings.readyTimeout()));
         } else if (instance.dueForRetry()) {
             log.info("starting {} again after its failed start ({})", name, instance.failure);
             instance.phase = Compute.Phase.Starting;
-            lifecycle.submit(() -> instance.boot(settings.readyTimeout()));
+            inBackground(() -> instance.boot(settings.readyTimeout()));
         }
         Compute.Phase phase = instance.phase;
         // The failure stays through the retries, until a start succeeds: the compute is failing all along.

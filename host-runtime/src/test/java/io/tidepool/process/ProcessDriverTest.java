@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,8 +68,13 @@ class ProcessDriverTest {
     @Test
     void aComputeRunsAtItsSizeAndIsResizedLive() throws Exception {
         Compute compute = compute("shop-1", "shop", Cu.ofQuarters(1));
+        AtomicInteger changes = new AtomicInteger();
+        driver.onChange(changes::incrementAndGet);
         driver.start(compute, NOW);
+        assertThat(changes).as("the boot goes on in the background").hasValue(0);
         awaitRunning("shop-1");
+        Await.until(WAIT, "the agent told that the boot is over, not left to find it at its next round",
+                () -> changes.get() == 1);
 
         assertThat(driver.cgroup("shop-1").orElseThrow().cpuLimit().millis()).isEqualTo(250);
         assertThat(driver.cgroup("shop-1").orElseThrow().memoryLimit().value()).isEqualTo(1L << 30);

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one host agent against a remote control plane: a full round (heartbeat, then converge)
  * every interval, and one more as soon as the control plane changes the host's computes, so that
- * a granted resize reaches the driver within milliseconds rather than at the next round. One
+ * a granted resize reaches the driver within milliseconds rather than at the next round, and as
+ * soon as the driver says a compute changed by itself (a boot or a take-over finished). One
  * thread runs every round, since the agent is not thread-safe; a change during a round is not
  * lost, it makes the next round start at once.
  */
@@ -35,6 +36,8 @@ public final class AgentLoop implements AutoCloseable {
         this.clock = clock;
         this.thread = new Thread(this::run, "host-agent-" + agent.name());
         link.onAssignedChange(this::wake);
+        // A boot or a take-over finished on the driver's threads: reported now, not at the next round.
+        agent.driver().onChange(this::wake);
     }
 
     public void start() {

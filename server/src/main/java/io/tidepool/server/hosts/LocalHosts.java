@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class LocalHosts implements AutoCloseable {
     public static final int MAX_HOSTS = 64;
     private static final Logger log = LoggerFactory.getLogger(LocalHosts.class);
+    /**
+     * How soon a driver's change (a boot or a take-over finished) is reported: the loop waits on
+     * the store's watch, which a driver cannot wake, so it looks at least this often.
+     */
+    private static final Duration DRIVER_CHECK = Duration.ofMillis(20);
 
     /**
      * @param stepInterval how often each agent heartbeats, reports and converges its computes
@@ -57,6 +63,7 @@ public final class LocalHosts implements AutoCloseable {
     private final Clock clock;
     private final Duration stepInterval;
     private final Thread stepper = new Thread(this::run, "local-hosts");
+    private final AtomicBoolean driversChanged = new AtomicBoolean();
     private volatile boolean closed;
 
     private LocalHosts(InProcessLink link, List<HostAgent> agents, Clock clock, Duration stepInterval) {
@@ -84,6 +91,7 @@ public final class LocalHosts implements AutoCloseable {
             agents.add(new HostAgent(host, link, drivers.apply(name), settings.lease()));
         }
         LocalHosts hosts = new LocalHosts(link, List.copyOf(agents), clock, settings.stepInterval());
+        agents.forEach(agent -> agent.driver().onChange(() -> hosts.driversChanged.set(true)));
         hosts.stepper.start();
         return hosts;
     }
@@ -99,7 +107,7 @@ public final class LocalHosts implements AutoCloseable {
     private void run() {
         long nextRound = System.nanoTime();
         while (!closed) {
-            long wait = nextRound - System.nanoTime();
+            long wait = Math.min(nextRound - System.nanoTime(), DRIVER_CHECK.toNanos());
             int changed;
             try {
                 changed = wait > 0 ? link.pump(Duration.ofNanos(wait)) : 0;
@@ -114,9 +122,10 @@ public final class LocalHosts implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() - nextRound >= 0) {
+                driversChanged.set(false);
                 round();
                 nextRound = System.nanoTime() + stepInterval.toNanos();
-            } else if (changed > 0) {
+            } else if (changed > 0 || driversChanged.getAndSet(false)) {
                 forEachAgent(agent -> agent.converge(clock.instant()));
             }
         }
