@@ -78,13 +78,19 @@ final class ConnectionSteering implements AutoCloseable {
     }
 
     private void run() {
+        long nextLook = System.nanoTime();
         while (!closed) {
             try {
                 long seen = routes.version();
                 Map<String, Integer> served = ports.get();
                 follow(served);
-                observe(served);
-                routes.awaitChange(seen, LOOK_EVERY);
+                // A route change steers at once; the kernel's connection table is read once a second
+                // whatever the changes, as it costs a dump of every connection of the machine.
+                if (System.nanoTime() - nextLook >= 0) {
+                    observe(served);
+                    nextLook = System.nanoTime() + LOOK_EVERY.toNanos();
+                }
+                routes.awaitChange(seen, Duration.ofNanos(Math.max(1, nextLook - System.nanoTime())));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
