@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Where an endpoint's data lives on a data root that the hosts of one machine share. Its first
@@ -16,16 +14,19 @@ import java.util.stream.Stream;
  * by stop and start, a start after a host failure) finds the data through that pointer.
  *
  * <p>Beside it, {@code primary} holds the port of the endpoint's running primary, which a
- * replacement copies and follows.
+ * replacement copies and follows. A directory the endpoint no longer needs moves to the data
+ * root's {@code retired} directory and is deleted from there later ({@link RetiredData}).
  */
 final class EndpointData {
     private static final String CURRENT = "current";
     private static final String PRIMARY = "primary";
 
     private final Path root;
+    private final RetiredData retired;
 
-    EndpointData(Path dataRoot, String endpoint) {
+    EndpointData(Path dataRoot, String endpoint, RetiredData retired) {
         this.root = dataRoot.resolve("endpoints").resolve(endpoint);
+        this.retired = retired;
     }
 
     /** The data directory that holds the endpoint's data now. */
@@ -74,19 +75,14 @@ final class EndpointData {
         }
     }
 
-    /** Removes a data directory the endpoint no longer needs (a discarded replacement's, a former primary's). */
+    /**
+     * Takes a data directory the endpoint no longer needs (a discarded replacement's, a former
+     * primary's) out of its tree now; it is deleted later ({@link RetiredData}).
+     */
     void remove(Path dataDir) throws IOException {
         if (!dataDir.startsWith(root) || dataDir.equals(current())) {
             throw new IllegalArgumentException(dataDir + " is not a spare data directory of " + root);
         }
-        Path dir = dataDir.getParent().equals(root) ? dataDir : dataDir.getParent();
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        retired.retire(dataDir.getParent().equals(root) ? dataDir : dataDir.getParent());
     }
 }

@@ -116,6 +116,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     private final Map<String, PostgresBinaries> binariesByVersion = new ConcurrentHashMap<>();
     /** Present when guest agents run: computes need cgroups for them. */
     private final Optional<GuestConnections> guests;
+    private final RetiredData retired;
     private volatile BiConsumer<String, UpscaleRequest> upscaleListener = (compute, request) -> { };
     private volatile Runnable changeListener = () -> { };
 
@@ -124,6 +125,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
         this.user = OsUser.forComputes(settings.computeUser());
         Files.createDirectories(settings.dataRoot());
         user.checkReachable(settings.dataRoot());
+        this.retired = new RetiredData(settings.dataRoot(), RetiredData.GRACE);
         if (settings.cgroups().isPresent()) {
             settings.cgroups().get().prepare();
             // An earlier agent of this host that died left its computes running: nothing manages
@@ -407,6 +409,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
             stop(name, Instant.now()); // started while the first round stopped the others
         }
         guests.ifPresent(GuestConnections::close);
+        retired.close();
         if (settings.cgroups().isPresent()) {
             CgroupTree tree = settings.cgroups().get();
             try {
@@ -437,7 +440,7 @@ public final class ProcessDriver implements ComputeDriver, AutoCloseable {
     }
 
     private EndpointData endpointData(Compute compute) {
-        return new EndpointData(settings.dataRoot(), compute.spec().endpoint());
+        return new EndpointData(settings.dataRoot(), compute.spec().endpoint(), retired);
     }
 
     /** The binaries of {@code version}, or a stand-in whose absence {@link HostedCompute#boot} reports. */

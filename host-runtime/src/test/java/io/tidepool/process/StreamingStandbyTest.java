@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +101,10 @@ class StreamingStandbyTest {
         execute("shop-2", "INSERT INTO orders VALUES (20501, 'on the new primary')");
         Path own = scratch.resolve("endpoints/shop/computes/shop-2/pgdata");
         assertThat(Files.readString(scratch.resolve("endpoints/shop/current")).trim()).isEqualTo(own.toString());
-        Await.until(WAIT, "the old primary's data removed", () -> !Files.exists(scratch.resolve("endpoints/shop/pgdata")));
+        Await.until(WAIT, "the old primary's data retired", () -> !Files.exists(scratch.resolve("endpoints/shop/pgdata")));
+        try (Stream<Path> retired = Files.list(scratch.resolve("retired"))) {
+            assertThat(retired.map(p -> p.getFileName().toString())).as("deleted after a grace period").anyMatch(n -> n.startsWith("pgdata-"));
+        }
         assertThat(driver.cgroup("shop-2").orElseThrow().processes()).contains(driver.server("shop-2").orElseThrow().pid());
     }
 
