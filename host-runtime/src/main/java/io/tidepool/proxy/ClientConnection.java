@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -179,8 +180,10 @@ final class ClientConnection implements Runnable {
             byte[] ready = greeted.ready().get();
             // Plain text only: the kernel cannot move what TLS encrypts in the proxy.
             Optional<SplicedConnections> splice = socket == client ? context.spliced() : Optional.empty();
+            // The BackendKeyData names the backend's process: on this machine, the splice reaches its socket.
+            OptionalLong backendPid = greeted.cancelKey().map(key -> OptionalLong.of(key.processId())).orElse(OptionalLong.empty());
             Optional<KernelSplice.Spliced> spliced = splice.flatMap(connections -> connections.splice(endpoint,
-                    client.getChannel(), backend.getChannel(), ready.length));
+                    client.getChannel(), backend.getChannel(), ready.length, backendPid));
             socket.getOutputStream().write(ready);
             socket.getOutputStream().flush();
             if (spliced.isPresent()) {

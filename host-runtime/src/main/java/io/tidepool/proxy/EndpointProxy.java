@@ -209,6 +209,19 @@ public final class EndpointProxy implements AutoCloseable {
         return context.spliced().map(SplicedConnections::size).orElse(0);
     }
 
+    /**
+     * Whether the splice reaches the own socket of a backend on this machine, so that its bytes
+     * skip the hop through the proxy's socket to it (a kernel that runs BPF send-side programs).
+     */
+    public boolean splicesDirect() {
+        return context.spliced().map(SplicedConnections::splicesDirect).orElse(false);
+    }
+
+    /** Of the spliced connections, those spliced to their local backend's own socket. */
+    public int directlySplicedConnections() {
+        return context.spliced().map(SplicedConnections::direct).orElse(0);
+    }
+
     /** Spliced connections closed before all the kernel moved had reached its side: a side reset, or went quiet. */
     public long undrainedConnections() {
         return context.spliced().map(SplicedConnections::undrained).orElse(0L);

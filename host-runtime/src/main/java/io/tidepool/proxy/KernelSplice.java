@@ -6,8 +6,14 @@ import com.sun.jna.Platform;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +25,17 @@ import org.slf4j.LoggerFactory;
  * relay loses more than half its throughput; spliced, about a sixth; docs/BENCHMARKS.md).
  *
  * <p>The program, in BPF instructions: key = bpf_get_socket_cookie(skb); return
+ * bpf_sk_redirect_hash(skb, map, &(key | INTO_RECEIVE_QUEUE), BPF_F_INGRESS) ?:
  * bpf_sk_redirect_hash(skb, map, &key, 0) ?: SK_PASS. Each socket is stored under the cookie of its
  * peer, so what arrives on one is sent on the other; a socket whose peer is not in the map yet
  * keeps its bytes. A closed socket leaves the map by itself.
+ *
+ * <p>When the backend runs on this machine its own socket takes the place of the proxy's socket to
+ * it ({@link BackendSocket}): it is stored under the client's cookie with INTO_RECEIVE_QUEUE, so the
+ * client's bytes land in the backend's receive queue, and the client's socket is stored under the
+ * backend socket's ports for a send-side program ({@link SplicePrograms#sendSide}), which sends what the
+ * backend writes out on the client's connection inline, from the backend's own send call: one
+ * hop over loopback and one kworker wake-up less for each answer.
  *
  * <p>Needs Linux with CONFIG_BPF_STREAM_PARSER, CAP_BPF and CAP_NET_ADMIN (root), x86-64, and the
  * JVM option {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} to read a channel's descriptor.
@@ -29,9 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KernelSplice implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelSplice.class);
-    private static final int BPF_PROG_ATTACH = 8;
-    private static final int BPF_PROG_TYPE_SK_SKB = 14;
-    private static final int BPF_SK_SKB_VERDICT = 38;
     private static final int SOL_SOCKET = 1;
     private static final int SO_COOKIE = 57;
     private static final int IPPROTO_TCP = 6;
@@ -52,11 +63,14 @@ final class KernelSplice implements AutoCloseable {
 
     private final int map;
     private final int program;
+    /** The send-side program, or -1 where the kernel has none: then every byte crosses the proxy's socket. */
+    private final int sendProgram;
     private final Method fdOfChannel;
 
-    private KernelSplice(int map, int program, Method fdOfChannel) {
+    private KernelSplice(int map, int program, int sendProgram, Method fdOfChannel) {
         this.map = map;
         this.program = program;
+        this.sendProgram = sendProgram;
         this.fdOfChannel = fdOfChannel;
     }
 
@@ -78,14 +92,8 @@ final class KernelSplice implements AutoCloseable {
         int map = -1;
         try {
             map = Bpf.createMap(Bpf.MAP_TYPE_SOCKHASH, 8, 4, 2 * connections, "the splice's sockhash");
-            int program = loadProgram(map);
-            try {
-                attach(map, program);
-            } catch (LastErrorException e) {
-                Libc.C.close(program);
-                throw e;
-            }
-            return Optional.of(new KernelSplice(map, program, fdOfChannel));
+            int program = SplicePrograms.verdict(map);
+            return Optional.of(new KernelSplice(map, program, SplicePrograms.sendSide(map), fdOfChannel));
         } catch (LastErrorException | IOException e) {
             if (map >= 0) {
                 Libc.C.close(map);
@@ -100,7 +108,7 @@ final class KernelSplice implements AutoCloseable {
      * socket had received (all of it read by the proxy) and what had been written to it.
      */
     record Spliced(SocketChannel client, SocketChannel backend, long clientReceived, long backendReceived,
-                   long clientWritten, long backendWritten) {
+                   long clientWritten, long backendWritten, boolean direct) {
     }
 
     /**
@@ -109,19 +117,78 @@ final class KernelSplice implements AutoCloseable {
      * and the client waits for its ReadyForQuery): bytes read before would arrive after later ones.
      *
      * @param stillToClient bytes the proxy writes to the client right after (its ReadyForQuery)
+     * @param backendPid    the backend's process, from its BackendKeyData: on this machine, the
+     *                      splice reaches its own socket
      */
-    Spliced splice(SocketChannel client, SocketChannel backend, int stillToClient) throws IOException {
+    Spliced splice(SocketChannel client, SocketChannel backend, int stillToClient, OptionalLong backendPid) throws IOException {
         int clientFd = fdOf(client);
         int backendFd = fdOf(backend);
         long clientCookie = cookie(clientFd);
         long backendCookie = cookie(backendFd);
-        Spliced spliced = new Spliced(client, backend, received(clientFd), received(backendFd),
-                written(clientFd) + stillToClient, written(backendFd));
-        // The backend under the client's cookie first: until the client is in the map, nothing it
-        // receives is redirected, and it sends nothing before its ReadyForQuery.
-        put(clientCookie, backendFd);
-        put(backendCookie, clientFd);
-        return spliced;
+        long clientReceived = received(clientFd);
+        long backendReceived = received(backendFd);
+        long clientWritten = written(clientFd) + stillToClient;
+        long backendWritten = written(backendFd);
+        boolean direct = backendPid.isPresent() && sendProgram >= 0 && spliceDirect(client, backend, backendPid.getAsLong());
+        if (!direct) {
+            // The backend under the client's cookie first: until the client is in the map, nothing it
+            // receives is redirected, and it sends nothing before its ReadyForQuery.
+            put(clientCookie, backendFd);
+            put(backendCookie, clientFd);
+        }
+        return new Spliced(client, backend, clientReceived, backendReceived, clientWritten, backendWritten, direct);
+    }
+
+    /**
+     * Where the backend runs on this machine: the client's bytes go into the backend's own socket's
+     * receive queue, and what the backend sends goes on the client's connection from its own send
+     * call, inline. The proxy's socket to the backend stays out of the map and carries nothing but
+     * the hang-up. A socket can be in the map once, so it is this or the splice through the proxy's
+     * socket; false, with nothing left in the map, when the backend's socket cannot be had.
+     */
+    private boolean spliceDirect(SocketChannel client, SocketChannel backend, long pid) throws IOException {
+        // An address of this machine: a pid from elsewhere could name an unrelated process here.
+        if (!(backend.getLocalAddress() instanceof InetSocketAddress proxySide)
+                || !(backend.getRemoteAddress() instanceof InetSocketAddress backendSide)
+                || !onThisMachine(backendSide.getAddress())) {
+            return false;
+        }
+        OptionalInt own = BackendSocket.take(pid, proxySide, backendSide);
+        if (own.isEmpty()) {
+            return false;
+        }
+        int ownFd = own.getAsInt();
+        try {
+            long intoBackend = SplicePrograms.intoReceiveQueue(cookie(fdOf(client)));
+            // The backend's socket first: until the client is in the map, nothing it receives is redirected.
+            put(intoBackend, ownFd);
+            try {
+                put(SplicePrograms.sendKey(backendSide.getPort(), proxySide.getPort()), fdOf(client));
+            } catch (IOException e) {
+                remove(intoBackend);
+                throw e;
+            }
+            return true;
+        } catch (IOException e) {
+            log.debug("splicing through the proxy's socket: {}", e.getMessage());
+            return false;
+        } finally {
+            // The map keeps the socket for as long as the backend does, and no longer.
+            Libc.C.close(ownFd);
+        }
+    }
+
+    /** Whether a local backend's own socket can be spliced (the kernel runs send-side programs). */
+    boolean splicesDirect() {
+        return sendProgram >= 0;
+    }
+
+    private static boolean onThisMachine(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     /**
@@ -132,6 +199,11 @@ final class KernelSplice implements AutoCloseable {
      */
     boolean drained(Spliced spliced) throws IOException {
         Memory client = tcpInfo(fdOf(spliced.client()));
+        if (spliced.direct()) {
+            // The backend's answers went into the client socket's send queue from its own send
+            // calls; the client's bytes went into a receive queue the proxy cannot see into.
+            return gone(client) || unsent(fdOf(spliced.client())) == 0;
+        }
         Memory backend = tcpInfo(fdOf(spliced.backend()));
         long toClient = spliced.clientWritten() + dataReceived(backend) - spliced.backendReceived();
         long toBackend = spliced.backendWritten() + dataReceived(client) - spliced.clientReceived();
@@ -201,13 +273,18 @@ final class KernelSplice implements AutoCloseable {
 
     /** Bytes written to the socket so far: acknowledged, and still in its send queue. */
     private static long written(int fd) throws IOException {
+        return acked(fd) + unsent(fd);
+    }
+
+    /** Bytes in the socket's send queue, not yet acknowledged. */
+    private static long unsent(int fd) throws IOException {
         IntByReference queued = new IntByReference();
         try {
             Libc.C.ioctl(fd, TIOCOUTQ, queued);
         } catch (LastErrorException e) {
             throw new IOException("TIOCOUTQ: " + e.getMessage(), e);
         }
-        return acked(fd) + queued.getValue();
+        return queued.getValue();
     }
 
     private static Memory tcpInfo(int fd) throws IOException {
@@ -241,6 +318,16 @@ final class KernelSplice implements AutoCloseable {
         return value.getLong(0);
     }
 
+    private void remove(long key) {
+        Memory keyBytes = new Memory(8);
+        keyBytes.setLong(0, key);
+        try {
+            Bpf.remove(map, keyBytes);
+        } catch (LastErrorException e) {
+            log.warn("proxy: could not take a socket out of the splice map: {}", e.getMessage());
+        }
+    }
+
     private void put(long key, int socketFd) throws IOException {
         Memory keyBytes = new Memory(8);
         keyBytes.setLong(0, key);
@@ -253,35 +340,13 @@ final class KernelSplice implements AutoCloseable {
         }
     }
 
-    private static int loadProgram(int map) throws IOException {
-        Bpf.Program program = new Bpf.Program()
-                .add(0xbf, 6, 1, 0, 0)      // r6 = r1 (the skb)
-                .add(0x85, 0, 0, 0, 46)     // r0 = bpf_get_socket_cookie(r1)
-                .add(0x7b, 10, 0, -8, 0)    // *(u64 *)(r10 - 8) = r0
-                .add(0xbf, 1, 6, 0, 0)      // r1 = r6
-                .map(2, map)                // r2 = the map
-                .add(0xbf, 3, 10, 0, 0)     // r3 = r10
-                .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
-                .add(0xb7, 4, 0, 0, 0)      // r4 = 0: to the peer's send side
-                .add(0x85, 0, 0, 0, 72)     // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
-                .add(0x55, 0, 0, 1, 0)      // if r0 != SK_DROP skip the next
-                .add(0xb7, 0, 0, 0, 1)      // r0 = SK_PASS: no peer yet, keep the bytes
-                .add(0x95, 0, 0, 0, 0);     // exit
-        return Bpf.load(BPF_PROG_TYPE_SK_SKB, 0, program, "the splice program");
-    }
-
-    private static void attach(int map, int program) {
-        Memory attr = Bpf.attr();
-        attr.setInt(0, map);
-        attr.setInt(4, program);
-        attr.setInt(8, BPF_SK_SKB_VERDICT);
-        Bpf.call(BPF_PROG_ATTACH, attr);
-    }
-
     @Override
     public void close() {
         // Closing the map detaches the program; spliced sockets go on until their connections close.
         Libc.C.close(program);
+        if (sendProgram >= 0) {
+            Libc.C.close(sendProgram);
+        }
         Libc.C.close(map);
     }
 }

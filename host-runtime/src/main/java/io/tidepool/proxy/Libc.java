@@ -9,6 +9,8 @@ import com.sun.jna.ptr.IntByReference;
 /** The few libc calls the kernel's side of the proxy needs: BPF, sockets, pidfds. */
 interface Libc extends Library {
     Libc C = Native.load("c", Libc.class);
+    long SYS_PIDFD_OPEN = 434;
+    long SYS_PIDFD_GETFD = 438;
 
     /** syscall(2) is variadic; glibc's reads its arguments from registers as longs, so a fixed signature does. */
     long syscall(long number, long command, Memory attr, long size) throws LastErrorException;
@@ -25,6 +27,10 @@ interface Libc extends Library {
     long recv(int fd, Memory buffer, long length, int flags) throws LastErrorException;
 
     int getsockopt(int fd, int level, int name, Memory value, IntByReference length) throws LastErrorException;
+
+    int getsockname(int fd, Memory address, IntByReference length) throws LastErrorException;
+
+    int getpeername(int fd, Memory address, IntByReference length) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
 

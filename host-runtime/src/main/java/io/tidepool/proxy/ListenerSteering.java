@@ -38,8 +38,6 @@ final class ListenerSteering implements AutoCloseable {
     private static final int PROG_TYPE_SK_LOOKUP = 30;
     private static final int ATTACH_SK_LOOKUP = 36;
     private static final int LINK_CREATE = 28;
-    private static final long SYS_PIDFD_OPEN = 434;
-    private static final long SYS_PIDFD_GETFD = 438;
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int IPPROTO_TCP = 6;
@@ -147,8 +145,8 @@ final class ListenerSteering implements AutoCloseable {
         int pidfd = -1;
         int copy = -1;
         try {
-            pidfd = (int) Libc.C.syscall(SYS_PIDFD_OPEN, pid, 0, 0);
-            copy = (int) Libc.C.syscall(SYS_PIDFD_GETFD, pidfd, fd, 0);
+            pidfd = (int) Libc.C.syscall(Libc.SYS_PIDFD_OPEN, pid, 0, 0);
+            copy = (int) Libc.C.syscall(Libc.SYS_PIDFD_GETFD, pidfd, fd, 0);
             Memory key = new Memory(4);
             key.setInt(0, port);
             Memory value = new Memory(8);

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,10 +40,12 @@ final class SplicedConnections implements AutoCloseable {
 
     private static final class Counted {
         final String endpoint;
+        final boolean direct;
         long bytes;
 
-        Counted(String endpoint, long bytes) {
+        Counted(String endpoint, boolean direct, long bytes) {
             this.endpoint = endpoint;
+            this.direct = direct;
             this.bytes = bytes;
         }
     }
@@ -58,11 +61,12 @@ final class SplicedConnections implements AutoCloseable {
      * Splices the connection (see {@link KernelSplice#splice} for when that may be done); empty,
      * and the proxy copies its bytes itself, when the kernel refuses.
      */
-    Optional<KernelSplice.Spliced> splice(String endpoint, SocketChannel client, SocketChannel backend, int stillToClient) {
+    Optional<KernelSplice.Spliced> splice(String endpoint, SocketChannel client, SocketChannel backend, int stillToClient,
+                                          OptionalLong backendPid) {
         try {
             long before = splice.bytesMoved(client);
-            KernelSplice.Spliced spliced = splice.splice(client, backend, stillToClient);
-            this.spliced.put(client, new Counted(endpoint, before));
+            KernelSplice.Spliced spliced = splice.splice(client, backend, stillToClient, backendPid);
+            this.spliced.put(client, new Counted(endpoint, spliced.direct(), before));
             return Optional.of(spliced);
         } catch (IOException e) {
             log.debug("{}: copying this connection's bytes in the proxy: {}", endpoint, e.getMessage());
@@ -98,6 +102,15 @@ final class SplicedConnections implements AutoCloseable {
 
     int size() {
         return spliced.size();
+    }
+
+    /** Of {@link #size}, those spliced to a local backend's own socket. */
+    int direct() {
+        return (int) spliced.values().stream().filter(counted -> counted.direct).count();
+    }
+
+    boolean splicesDirect() {
+        return splice.splicesDirect();
     }
 
     private void report() {

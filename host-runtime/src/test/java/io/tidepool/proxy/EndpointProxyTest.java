@@ -180,6 +180,8 @@ class EndpointProxyTest {
                 + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
             assertThat(proxy.splicedConnections()).isEqualTo(1);
+            assertThat(proxy.directlySplicedConnections()).as("spliced to the local backend's own socket, where the kernel can")
+                    .isEqualTo(proxy.splicesDirect() ? 1 : 0);
             for (int i = 0; i < 500; i++) {
                 try (ResultSet rows = statement.executeQuery("SELECT " + i)) {
                     rows.next();
