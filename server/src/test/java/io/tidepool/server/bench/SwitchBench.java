@@ -55,7 +55,10 @@ import java.util.regex.Pattern;
  *       page cache is dropped at the fence, as a restarted compute's would be. Prints a series
  *       line (throughput each second from 10 s before to 60 s after the switch, as a fraction of
  *       the mean of the 10 s before the restart was asked for) and a summary line, which ends with
- *       the throughput of the second from the moment the readers answered again.</li>
+ *       the throughput of the second from the moment the readers answered again. With
+ *       {@code --warmup-switches N}, N planned restarts under the same load go first, unmeasured,
+ *       as a control plane that has been up for a while has done: the JVM has compiled the
+ *       switch's code paths before the measured one.</li>
  *   <li>{@code overhead [--seconds 20] [--rounds 3] [--clients 4]}: pgbench -S straight to the
  *       primary and through the proxy, alternately; prints each round's two figures, and whether
  *       the proxy steered the endpoint's new connections straight to its primary.</li>
@@ -105,7 +108,8 @@ public final class SwitchBench {
             bench.awaitServing();
             switch (verb) {
                 case "switch" -> bench.plannedRestart(mode, Integer.parseInt(options.getOrDefault("scale", "20")),
-                        Integer.parseInt(options.getOrDefault("readers", "4")), cu);
+                        Integer.parseInt(options.getOrDefault("readers", "4")), cu,
+                        Integer.parseInt(options.getOrDefault("warmup-switches", "0")));
                 case "overhead" -> bench.overhead(Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")), Integer.parseInt(options.getOrDefault("clients", "4")));
                 case "resume" -> bench.resume(Integer.parseInt(options.getOrDefault("trials", "10")));
@@ -115,13 +119,19 @@ public final class SwitchBench {
         System.exit(0); // Ratis and RocksDB leave non-daemon threads behind
     }
 
-    private void plannedRestart(String mode, int scale, int readers, String cu) throws Exception {
+    private void plannedRestart(String mode, int scale, int readers, String cu, int warmupSwitches) throws Exception {
         pgbench(Duration.ofMinutes(10), "-i", "-q", "-s", Integer.toString(scale));
-        String first = endpoint().status().compute();
         try (SwitchLoad load = SwitchLoad.start(address, readers)) {
             Await.until(WAIT, "20 s of load before the restart", () -> load.secondsNow() >= 20);
+            for (int warmup = 1; warmup <= warmupSwitches; warmup++) {
+                String before = endpoint().status().compute();
+                fleet.apply(ENDPOINT.formatted("max_connections: \"" + (100 + warmup) + "\"", cu, ""));
+                double switched = onChange(Duration.ofMinutes(5), "warm-up switch " + warmup, () -> switchedFrom(before, load));
+                Await.until(WAIT, "20 s of load after warm-up switch " + warmup, () -> load.secondsNow() >= switched + 20);
+            }
+            String first = endpoint().status().compute();
             double triggered = load.secondsNow();
-            fleet.apply(ENDPOINT.formatted("max_connections: \"110\"", cu, ""));
+            fleet.apply(ENDPOINT.formatted("max_connections: \"" + (110 + warmupSwitches) + "\"", cu, ""));
             double[] fencedAt = {-1};
             double switchedAt = onChange(Duration.ofMinutes(5), "the switch to a new primary", () -> {
                 if (fencedAt[0] < 0 && primaryFenced(first)) {
@@ -133,9 +143,7 @@ public final class SwitchBench {
                         drop.start();
                     }
                 }
-                Endpoint.Status status = endpoint().status();
-                return status != null && status.compute() != null && !status.compute().equals(first)
-                        && status.phase() == Endpoint.Phase.Running ? load.secondsNow() : null;
+                return switchedFrom(first, load);
             });
             double fence = fencedAt[0] < 0 ? switchedAt : fencedAt[0];
             Await.until(Duration.ofSeconds(AFTER + 30), AFTER + " s of load after the switch",
@@ -143,6 +151,13 @@ public final class SwitchBench {
             load.close();
             report(mode, load, triggered, fence, switchedAt);
         }
+    }
+
+    /** When a compute other than {@code first} runs as the endpoint's primary: the load's seconds now; null before. */
+    private Double switchedFrom(String first, SwitchLoad load) {
+        Endpoint.Status status = endpoint().status();
+        return status != null && status.compute() != null && !status.compute().equals(first)
+                && status.phase() == Endpoint.Phase.Running ? load.secondsNow() : null;
     }
 
     /**
