@@ -22,6 +22,9 @@ final class SplicePrograms {
     private static final long INTO_RECEIVE_QUEUE = 1L << 63;
     /** Keys with this bit are looked up by the send-side program: what a backend's own socket sends. */
     private static final long ON_SEND = 1L << 62;
+    private static final int MSG_REDIRECT_HASH = 71;
+    private static final int SK_REDIRECT_HASH = 72;
+    private static final int BPF_F_INGRESS = 1;
 
     private SplicePrograms() {
     }
@@ -45,21 +48,11 @@ final class SplicePrograms {
                 .add(0xb7, 1, 0, 0, 1)      // r1 = 1
                 .add(0x67, 1, 0, 0, 63)     // r1 <<= 63: INTO_RECEIVE_QUEUE
                 .add(0x4f, 0, 1, 0, 0)      // r0 |= r1
-                .add(0x7b, 10, 0, -8, 0)    // *(u64 *)(r10 - 8) = r0
-                .add(0xbf, 1, 6, 0, 0)      // r1 = r6
-                .map(2, map)                // r2 = the map
-                .add(0xbf, 3, 10, 0, 0)     // r3 = r10
-                .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
-                .add(0xb7, 4, 0, 0, 1)      // r4 = BPF_F_INGRESS: into the peer's receive queue
-                .add(0x85, 0, 0, 0, 72)     // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
+                .add(0x7b, 10, 0, -8, 0);   // *(u64 *)(r10 - 8) = r0
+        redirect(program, map, SK_REDIRECT_HASH, BPF_F_INGRESS) // into the peer's receive queue
                 .add(0x55, 0, 0, 10, 0)     // if r0 != SK_DROP goto exit
-                .add(0x7b, 10, 7, -8, 0)    // *(u64 *)(r10 - 8) = r7: the cookie alone
-                .add(0xbf, 1, 6, 0, 0)      // r1 = r6
-                .map(2, map)                // r2 = the map
-                .add(0xbf, 3, 10, 0, 0)     // r3 = r10
-                .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
-                .add(0xb7, 4, 0, 0, 0)      // r4 = 0: to the peer's send side
-                .add(0x85, 0, 0, 0, 72)     // r0 = bpf_sk_redirect_hash(r1, r2, r3, r4)
+                .add(0x7b, 10, 7, -8, 0);   // *(u64 *)(r10 - 8) = r7: the cookie alone
+        redirect(program, map, SK_REDIRECT_HASH, 0) // to the peer's send side
                 .add(0x55, 0, 0, 1, 0)      // if r0 != SK_DROP skip the next
                 .add(0xb7, 0, 0, 0, 1)      // r0 = SK_PASS: no peer yet, keep the bytes
                 .add(0x95, 0, 0, 0, 0);     // exit
@@ -82,32 +75,27 @@ final class SplicePrograms {
      * port is in network byte order, in the low or (on some kernels) the high half of the word.
      */
     static int sendSide(int map) {
+        Bpf.Program code = new Bpf.Program()
+                .add(0xbf, 6, 1, 0, 0)      // r6 = r1 (the msg)
+                .add(0x61, 2, 6, 64, 0)     // r2 = msg->local_port
+                .add(0x67, 2, 0, 0, 16)     // r2 <<= 16
+                .add(0x61, 3, 6, 60, 0)     // r3 = msg->remote_port
+                .add(0xbf, 4, 3, 0, 0)      // r4 = r3
+                .add(0x77, 4, 0, 0, 16)     // r4 >>= 16
+                .add(0x4f, 3, 4, 0, 0)      // r3 |= r4
+                .add(0x57, 3, 0, 0, 0xffff) // r3 &= 0xffff
+                .add(0x4f, 2, 3, 0, 0)      // r2 |= r3
+                .add(0xb7, 1, 0, 0, 1)      // r1 = 1
+                .add(0x67, 1, 0, 0, 62)     // r1 <<= 62: ON_SEND
+                .add(0x4f, 2, 1, 0, 0)      // r2 |= r1
+                .add(0x7b, 10, 2, -8, 0);   // *(u64 *)(r10 - 8) = r2
+        redirect(code, map, MSG_REDIRECT_HASH, 0) // to the peer's send side
+                .add(0x55, 0, 0, 1, 0)      // if r0 != SK_DROP skip the next
+                .add(0xb7, 0, 0, 0, 1)      // r0 = SK_PASS: not a backend's socket
+                .add(0x95, 0, 0, 0, 0);     // exit
         int program = -1;
         try {
-            program = Bpf.load(BPF_PROG_TYPE_SK_MSG, 0, new Bpf.Program()
-                    .add(0xbf, 6, 1, 0, 0)      // r6 = r1 (the msg)
-                    .add(0x61, 2, 6, 64, 0)     // r2 = msg->local_port
-                    .add(0x67, 2, 0, 0, 16)     // r2 <<= 16
-                    .add(0x61, 3, 6, 60, 0)     // r3 = msg->remote_port
-                    .add(0xbf, 4, 3, 0, 0)      // r4 = r3
-                    .add(0x77, 4, 0, 0, 16)     // r4 >>= 16
-                    .add(0x4f, 3, 4, 0, 0)      // r3 |= r4
-                    .add(0x57, 3, 0, 0, 0xffff) // r3 &= 0xffff
-                    .add(0x4f, 2, 3, 0, 0)      // r2 |= r3
-                    .add(0xb7, 1, 0, 0, 1)      // r1 = 1
-                    .add(0x67, 1, 0, 0, 62)     // r1 <<= 62: ON_SEND
-                    .add(0x4f, 2, 1, 0, 0)      // r2 |= r1
-                    .add(0x7b, 10, 2, -8, 0)    // *(u64 *)(r10 - 8) = r2
-                    .add(0xbf, 1, 6, 0, 0)      // r1 = r6
-                    .map(2, map)                // r2 = the map
-                    .add(0xbf, 3, 10, 0, 0)     // r3 = r10
-                    .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
-                    .add(0xb7, 4, 0, 0, 0)      // r4 = 0: to the peer's send side
-                    .add(0x85, 0, 0, 0, 71)     // r0 = bpf_msg_redirect_hash(r1, r2, r3, r4)
-                    .add(0x55, 0, 0, 1, 0)      // if r0 != SK_DROP skip the next
-                    .add(0xb7, 0, 0, 0, 1)      // r0 = SK_PASS: not a backend's socket
-                    .add(0x95, 0, 0, 0, 0),     // exit
-                    "the splice's send-side program");
+            program = Bpf.load(BPF_PROG_TYPE_SK_MSG, 0, code, "the splice's send-side program");
             attach(map, program, BPF_SK_MSG_VERDICT);
             return program;
         } catch (IOException | LastErrorException e) {
@@ -117,6 +105,19 @@ final class SplicePrograms {
             log.info("proxy: spliced bytes cross the proxy's own socket to local backends too ({})", e.getMessage());
             return -1;
         }
+    }
+
+    /**
+     * r0 = helper(r6, map, r10 - 8, flags): a redirect helper called with the program's context
+     * (kept in r6) and the key stored at r10 - 8. Seven instructions.
+     */
+    private static Bpf.Program redirect(Bpf.Program code, int map, int helper, int flags) {
+        return code.add(0xbf, 1, 6, 0, 0)   // r1 = r6
+                .map(2, map)                // r2 = the map
+                .add(0xbf, 3, 10, 0, 0)     // r3 = r10
+                .add(0x07, 3, 0, 0, -8)     // r3 -= 8: the key
+                .add(0xb7, 4, 0, 0, flags)  // r4 = flags
+                .add(0x85, 0, 0, 0, helper); // call helper
     }
 
     private static void attach(int map, int program, int attachType) {
