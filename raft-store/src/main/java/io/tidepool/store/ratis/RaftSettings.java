@@ -30,6 +30,8 @@ final class RaftSettings {
      */
     static final int ENTRY_BYTES_MAX = Store.MAX_TXN_BYTES + Store.MAX_TXN_OPS * 64 + (1 << 20);
     private static final int MESSAGE_BYTES_MAX = 2 * ENTRY_BYTES_MAX;
+    /** Sleep and attempts, in turn: 10 at once, 50 at 100 ms, then once a second for good (Ratis: 1ms,10, 1s,20, 5s,1000). */
+    static final String APPENDER_RETRY_POLICY = "1ms,10, 100ms,50, 1s,1000000000";
 
     private RaftSettings() {
     }
@@ -72,6 +74,10 @@ final class RaftSettings {
         // makes the appender spin while a request is outstanding; 1 ms costs little CPU.
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(properties, TimeDuration.valueOf(1, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
+        // A follower that failed 30 times (about 20 s down) is tried only every 5 s by default, so a
+        // restarted node rejoined up to 5 s late, the group one failure from unavailable meanwhile.
+        // Every second after the first 5 s costs the leader one refused connection a second.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPENDER_RETRY_POLICY);
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX + 64 * 1024));
         // Every acknowledged write is fsynced to the Raft log first (unsafe-flush and async-flush stay off).
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);

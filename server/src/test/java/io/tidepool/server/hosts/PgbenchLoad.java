@@ -127,10 +127,15 @@ final class PgbenchLoad implements AutoCloseable {
         }
     }
 
+    /** Starts no run after the current one, without waiting for it: several loads then end together. */
+    void stop() {
+        closed = true;
+    }
+
     /** Lets the current run end by itself, so its transactions are counted. */
     @Override
     public void close() throws InterruptedException {
-        closed = true;
+        stop();
         thread.join(RUN.multipliedBy(4).toMillis());
     }
 

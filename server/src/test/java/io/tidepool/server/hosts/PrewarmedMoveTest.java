@@ -86,6 +86,8 @@ class PrewarmedMoveTest {
             });
             TenantLoad movedLoad = moved.equals("shop") ? shopLoad : blogLoad;
             movedLoad.awaitMoreWrites(200);
+            shopLoad.stop();
+            blogLoad.stop();
             shopLoad.close();
             blogLoad.close();
             shopWatch.close();

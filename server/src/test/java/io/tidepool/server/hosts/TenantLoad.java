@@ -68,6 +68,15 @@ final class TenantLoad implements AutoCloseable {
     }
 
     /**
+     * Starts no more pgbench runs, without waiting for those in progress (up to a run's length):
+     * loads stopped together end together.
+     */
+    void stop() {
+        reads.stop();
+        updates.stop();
+    }
+
+    /**
      * Stops the load, then checks through the address that every acknowledged commit is there: each
      * number the writer saw committed, and a pgbench_history row for each simple-update transaction
      * pgbench counted as processed (it may hold more: a commit whose acknowledgement a switch cut off).
@@ -78,6 +87,7 @@ final class TenantLoad implements AutoCloseable {
             return;
         }
         closed = true;
+        stop();
         writer.close();
         reads.close();
         updates.close();
