@@ -16,33 +16,59 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The real Postgres the proxy's tests put behind it, and how they talk to it; skipped, saying why, without Postgres 15. */
-final class BackendPostgres {
+/**
+ * The real Postgres the proxy's tests put behind it, one for a test class ({@code @RegisterExtension
+ * static}), and how they talk to it; the class is skipped, saying why, without Postgres 15.
+ */
+final class BackendPostgres implements BeforeAllCallback, AfterAllCallback {
     static final Duration READY = Duration.ofSeconds(60);
 
-    private BackendPostgres() {
-    }
+    private Path scratch;
+    private PostgresServer server;
 
-    /** A running Postgres with its files under {@code scratch}. */
-    static PostgresServer start(Path scratch) throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         Optional<PostgresBinaries> binaries = PostgresBinaries.find("15");
         assumeTrue(binaries.isPresent(), "needs Postgres 15 (postgresql-15, or postgres 15 on PATH)");
+        scratch = Files.createTempDirectory("backend-postgres-");
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PostgresServer server = new PostgresServer(new PostgresServer.Config(binaries.get(), OsUser.forComputes("tidepool"),
+        server = new PostgresServer(new PostgresServer.Config(binaries.get(), OsUser.forComputes("tidepool"),
                 scratch.resolve("data"), scratch.resolve("sockets"), LoopbackPort.free(), scratch.resolve("postgres.log")));
         server.initialize();
         server.start(UnaryOperator.identity());
         Await.until(READY, "Postgres to accept queries", server::ready);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        if (scratch != null) {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    PostgresServer server() {
         return server;
     }
 
-    /** An endpoint whose primary is {@code server}, running. */
-    static EndpointState running(PostgresServer server) {
+    /** An endpoint whose primary is this server, running. */
+    EndpointState running() {
         return new EndpointState(Optional.of(new EndpointState.Backend("127.0.0.1", server.config().port())),
                 false, false, false, false, null);
     }

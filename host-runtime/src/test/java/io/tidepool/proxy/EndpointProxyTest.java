@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tidepool.postgres.PostgresServer;
 import io.tidepool.store.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,36 +20,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy in front of one real Postgres; skipped, saying why, where the machine has no Postgres 15. */
 class EndpointProxyTest {
     private static final Duration READY = BackendPostgres.READY;
+    @RegisterExtension
+    static final BackendPostgres POSTGRES = new BackendPostgres();
     @TempDir
-    static Path scratch;
-    private static PostgresServer server;
-    private static EndpointState running;
+    Path scratch;
 
     private final RouteTable routes = new RouteTable();
     private final Map<String, Instant> active = new ConcurrentHashMap<>();
     private EndpointProxy proxy;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = BackendPostgres.start(scratch);
-        running = BackendPostgres.running(server);
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @AfterEach
     void closeProxy() {
@@ -72,7 +57,7 @@ class EndpointProxyTest {
 
     @Test
     void aQueryThroughTheEndpointsPortReachesItsPrimaryAndCountsAsActivity() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(relaying(), endpoint -> { });
 
         assertThat(query(port, "SELECT 6 * 7", Map.of())).isEqualTo("42");
@@ -90,7 +75,7 @@ class EndpointProxyTest {
             CompletableFuture.runAsync(() -> {
                 routes.put(endpoint, new EndpointState(Optional.empty(), true, true, false, false, null));
                 routes.put(endpoint, new EndpointState(Optional.empty(), false, false, false, false, null));
-                routes.put(endpoint, running);
+                routes.put(endpoint, POSTGRES.running());
             });
         });
 
@@ -135,7 +120,7 @@ class EndpointProxyTest {
             return;
         }
         assertThat(openssl.waitFor()).as("openssl req exit status").isZero();
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(EndpointProxy.Settings.of("127.0.0.1").withTls(Optional.of(ProxyTls.context(cert, key))),
                 endpoint -> { });
 
@@ -144,7 +129,7 @@ class EndpointProxyTest {
 
     @Test
     void withoutTlsAClientThatRequiresItIsToldNo() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(relaying(), endpoint -> { });
 
         assertThatThrownBy(() -> query(port, "SELECT 1", Map.of("sslmode", "require")))
@@ -154,7 +139,7 @@ class EndpointProxyTest {
 
     @Test
     void aCancelRequestReachesTheBackendOfItsQuery() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(relaying(), endpoint -> { });
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {
             CompletableFuture<Void> cancelled = CompletableFuture.runAsync(() -> {
@@ -174,7 +159,7 @@ class EndpointProxyTest {
 
     @Test
     void onceReadyAPlainConnectionIsMovedByTheKernelBothWaysAndStillCountsAsActivity() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(relaying(), endpoint -> { });
         assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
                 + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
@@ -215,7 +200,7 @@ class EndpointProxyTest {
 
     @Test
     void aBackendThatEndsASplicedConnectionEndsItForTheClient() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(relaying(), endpoint -> { });
         assumeTrue(proxy.splices(), "the kernel splice needs root, BPF sockmap support and --add-opens"
                 + " java.base/sun.nio.ch=ALL-UNNAMED (the proxy's log says which is missing)");
@@ -237,7 +222,7 @@ class EndpointProxyTest {
 
     @Test
     void withoutTheSpliceTheProxyCopiesEveryByte() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         int port = start(EndpointProxy.Settings.of("127.0.0.1").withForwarding(Forwarding.COPY), endpoint -> { });
 
         try (Connection connection = connect(port, Map.of()); Statement statement = connection.createStatement()) {

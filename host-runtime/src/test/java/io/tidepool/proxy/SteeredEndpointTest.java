@@ -3,12 +3,10 @@ package io.tidepool.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tidepool.postgres.PostgresServer;
 import io.tidepool.store.Await;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,11 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * New connections handed by the kernel straight to a real Postgres on this machine; skipped, saying
@@ -33,28 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SteeredEndpointTest {
     private static final Duration READY = BackendPostgres.READY;
-    @TempDir
-    static Path scratch;
-    private static PostgresServer server;
-    private static EndpointState running;
+    @RegisterExtension
+    static final BackendPostgres POSTGRES = new BackendPostgres();
 
     private final RouteTable routes = new RouteTable();
     private final Map<String, Instant> active = new ConcurrentHashMap<>();
     private EndpointProxy proxy;
     private int port;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = BackendPostgres.start(scratch);
-        running = BackendPostgres.running(server);
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @AfterEach
     void closeProxy() {
@@ -73,10 +54,10 @@ class SteeredEndpointTest {
 
     @Test
     void aNewConnectionGoesStraightToTheLocalPrimaryAndStillCountsAsActivity() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         start();
         Await.until(READY, "the port steered to the primary", () -> proxy.steered().containsKey("shop"));
-        assertThat(proxy.steered()).containsEntry("shop", running.backend().orElseThrow());
+        assertThat(proxy.steered()).containsEntry("shop", POSTGRES.running().backend().orElseThrow());
 
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             assertThat(queryOn(statement, "SELECT inet_server_port()")).isEqualTo(String.valueOf(port));
@@ -93,7 +74,7 @@ class SteeredEndpointTest {
 
     @Test
     void aSwitchoverReleasesThePortSoThatNewConnectionsAreHeldThenSteeredAgain() throws Exception {
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         start();
         Await.until(READY, "the port steered to the primary", () -> proxy.steered().containsKey("shop"));
 
@@ -109,9 +90,9 @@ class SteeredEndpointTest {
         Await.until(READY, "the new connection held at the proxy", () -> proxy.activity().proxied("shop") == 1);
         assertThat(held).isNotDone();
 
-        routes.put("shop", running);
+        routes.put("shop", POSTGRES.running());
         assertThat(held.get()).as("the held connection, relayed to Postgres's own port")
-                .isEqualTo(String.valueOf(server.config().port()));
+                .isEqualTo(String.valueOf(POSTGRES.server().config().port()));
         Await.until(READY, "the port steered again", () -> proxy.steered().containsKey("shop"));
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             assertThat(queryOn(statement, "SELECT inet_server_port()")).isEqualTo(String.valueOf(port));
