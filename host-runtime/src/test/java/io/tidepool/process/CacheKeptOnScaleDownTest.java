@@ -10,6 +10,7 @@ import io.tidepool.api.resource.ObjectMeta;
 import io.tidepool.guest.cgroup.CgroupLayout;
 import io.tidepool.guest.cgroup.CgroupTree;
 import io.tidepool.postgres.PostgresBinaries;
+import io.tidepool.postgres.SizedSettings;
 import io.tidepool.store.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A compute reads a table larger than its smaller size can cache, shrinks from 0.5 CU (2 GiB) to
+ * A compute reads a table larger than its smaller size can cache, shrinks from 1 CU (4 GiB) to
  * 0.25 CU (1 GiB), which evicts part of it from the page cache, and grows back: with its cache
  * kept, the table is in the page cache again without any query reading it; without, it stays as the
  * shrink left it. Measured by mincore on the table's files, never by time. Real Postgres in real
@@ -40,9 +41,9 @@ class CacheKeptOnScaleDownTest {
     private static final Logger log = LoggerFactory.getLogger(CacheKeptOnScaleDownTest.class);
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final Instant NOW = Instant.parse("2026-01-05T00:00:00Z");
-    private static final Cu LARGE = Cu.ofQuarters(2);
+    private static final Cu LARGE = Cu.ofQuarters(4);
     private static final Cu SMALL = Cu.ofQuarters(1);
-    /** 1.15 GiB: all of it fits the page cache at 2 GiB, not at 1 GiB. */
+    /** 1.15 GiB: all of it fits the page cache at 4 GiB, not at 1 GiB. */
     private static final long TABLE_BLOCKS = 150_000;
     private static CgroupLayout layout;
 
@@ -114,7 +115,8 @@ class CacheKeptOnScaleDownTest {
 
         resize(LARGE, table);
         // Everything a resize sets off in the background has run once the settings of the new size are in.
-        Await.until(WAIT, "work_mem of 0.5 CU", () -> "32MB".equals(workMemQuietly()));
+        String workMem = SizedSettings.of(LARGE).get("work_mem");
+        Await.until(WAIT, "work_mem of " + LARGE + " CU, " + workMem, () -> workMem.equals(workMemQuietly()));
         long afterGrowth = table.residentBlocks();
 
         log.info("resident blocks of {} without the kept cache: {} read, {} after the shrink, {} after the growth",
@@ -136,7 +138,7 @@ class CacheKeptOnScaleDownTest {
         HotTable table = HotTable.create(driver.server("shop-1").orElseThrow(), "hot", TABLE_BLOCKS);
         assertThat(table.scan()).isEqualTo(TABLE_BLOCKS);
         assertThat(table.blocks()).isEqualTo(TABLE_BLOCKS);
-        assertThat(table.residentBlocks()).as("the table read whole is cached at 0.5 CU").isGreaterThanOrEqualTo(TABLE_BLOCKS * 95 / 100);
+        assertThat(table.residentBlocks()).as("the table read whole is cached at the larger size").isGreaterThanOrEqualTo(TABLE_BLOCKS * 95 / 100);
         return table;
     }
 

@@ -92,7 +92,7 @@ class ProcessDriverTest {
 
     @Test
     void aDownscaleThatWouldNotFitIsRefusedAndTheSizeStays() throws Exception {
-        driver.start(compute("big-1", "big", Cu.ofQuarters(2)), NOW);
+        driver.start(compute("big-1", "big", Cu.ofQuarters(4)), NOW);
         awaitRunning("big-1");
         PostgresServer server = driver.server("big-1").orElseThrow();
         try (Connection session = server.connect(Duration.ofSeconds(120)); Statement statement = session.createStatement()) {
@@ -104,8 +104,8 @@ class ProcessDriverTest {
 
             assertThat(shrunk.refused()).isTrue();
             assertThat(shrunk.explanation()).contains("does not fit 0.25 CU");
-            assertThat(driver.cgroup("big-1").orElseThrow().memoryLimit().value()).isEqualTo(2L << 30);
-            assertThat(driver.observe("big-1", NOW).orElseThrow().cu()).isEqualTo(Cu.ofQuarters(2));
+            assertThat(driver.cgroup("big-1").orElseThrow().memoryLimit().value()).isEqualTo(4L << 30);
+            assertThat(driver.observe("big-1", NOW).orElseThrow().cu()).isEqualTo(Cu.ofQuarters(4));
         }
     }
 
