@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessDriverTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Instant NOW = Instant.parse("2026-01-05T00:00:00Z");
+    /** For tests that do not depend on the size: at 1 CU a compute is made and started in half the time a quarter takes. */
+    private static final Cu ANY_SIZE = Cu.ofQuarters(4);
     private static CgroupLayout layout;
 
     @TempDir
@@ -128,11 +130,11 @@ class ProcessDriverTest {
 
     @Test
     void aFailedStartIsTriedAgainAndSucceedsOnceWhatBlockedItIsGone() throws Exception {
-        driver.start(compute("docs-1", "docs", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("docs-1", "docs", ANY_SIZE), NOW);
         awaitRunning("docs-1");
 
         // A second compute of the same endpoint finds the first's postmaster holding the data.
-        driver.start(compute("docs-2", "docs", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("docs-2", "docs", ANY_SIZE), NOW);
         ComputeDriver.Observed failed = Await.value(WAIT, "docs-2 failed", () -> driver.observe("docs-2", NOW)
                 .filter(o -> o.phase() == Compute.Phase.Failed).orElse(null));
         assertThat(failed.failure()).contains("starting failed");
@@ -145,7 +147,7 @@ class ProcessDriverTest {
 
     @Test
     void aPostmasterKilledIsStartedAgainWithItsData() throws Exception {
-        driver.start(compute("blog-1", "blog", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("blog-1", "blog", ANY_SIZE), NOW);
         awaitRunning("blog-1");
         PostgresServer server = driver.server("blog-1").orElseThrow();
         try (Connection connection = server.connect(Duration.ofSeconds(5)); Statement statement = connection.createStatement()) {
@@ -163,7 +165,7 @@ class ProcessDriverTest {
 
     @Test
     void aNewAgentStopsTheComputesAnEarlierOneLeftAndRunsThemAgainOnTheirData() throws Exception {
-        driver.start(compute("wiki-1", "wiki", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("wiki-1", "wiki", ANY_SIZE), NOW);
         awaitRunning("wiki-1");
         PostgresServer orphan = driver.server("wiki-1").orElseThrow();
         try (Connection connection = orphan.connect(Duration.ofSeconds(5)); Statement statement = connection.createStatement()) {
@@ -174,7 +176,7 @@ class ProcessDriverTest {
         // The earlier agent dies without stopping anything (kill -9): its postmaster lives on.
         driver = new ProcessDriver(new ProcessDriver.Settings(scratch, "tidepool", Optional.of(tree), WAIT));
         assertThat(orphan.alive()).as("the orphan was stopped").isFalse();
-        driver.start(compute("wiki-1", "wiki", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("wiki-1", "wiki", ANY_SIZE), NOW);
         awaitRunning("wiki-1");
 
         assertThat(query("wiki-1", "SELECT count(*) FROM pages")).isEqualTo("1");
@@ -182,7 +184,7 @@ class ProcessDriverTest {
 
     @Test
     void closingStopsEveryComputeAndRemovesTheHostsCgroups() throws Exception {
-        driver.start(compute("tidy-1", "tidy", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("tidy-1", "tidy", ANY_SIZE), NOW);
         awaitRunning("tidy-1");
         long postmaster = driver.server("tidy-1").orElseThrow().pid();
         List<Path> hostLevels = driver.cgroup("tidy-1").orElseThrow().procsFiles().stream()
@@ -208,7 +210,7 @@ class ProcessDriverTest {
 
     @Test
     void stoppingRemovesTheCgroupAndKeepsTheData() throws Exception {
-        driver.start(compute("docs-1", "docs", Cu.ofQuarters(1)), NOW);
+        driver.start(compute("docs-1", "docs", ANY_SIZE), NOW);
         awaitRunning("docs-1");
         var cgroup = driver.cgroup("docs-1").orElseThrow();
 

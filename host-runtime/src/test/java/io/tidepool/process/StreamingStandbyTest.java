@@ -202,8 +202,9 @@ class StreamingStandbyTest {
         return compute(name, role, "shop");
     }
 
+    /** At 1 CU: at a quarter, making, copying and starting the servers is what the tests would wait for. */
     private static Compute compute(String name, Compute.Role role, String endpoint) {
-        return new Compute(ObjectMeta.named(name), new Compute.Spec(endpoint, "h1", Cu.ofQuarters(1), role, 1,
+        return new Compute(ObjectMeta.named(name), new Compute.Spec(endpoint, "h1", Cu.ofQuarters(4), role, 1,
                 new Endpoint.Postgres("15", Map.of())), null);
     }
 }
