@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.util.List;
 
 /** Running the short commands around a server (initdb, useradd, kill) and failing with what they said. */
-final class Commands {
+public final class Commands {
 
     private Commands() {
     }
 
-    static void run(List<String> command) throws IOException, InterruptedException {
+    public static void run(List<String> command) throws IOException, InterruptedException {
         output(command);
     }
 
     /** Runs the command and returns what it printed, stdout and stderr together. */
-    static String output(List<String> command) throws IOException, InterruptedException {
+    public static String output(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes()).trim();
         if (process.waitFor() != 0) {

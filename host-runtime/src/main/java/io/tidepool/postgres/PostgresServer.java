@@ -37,6 +37,7 @@ public final class PostgresServer {
      * replication slot: a slot a discarded replacement left behind would keep WAL forever.
      */
     private static final String WAL_KEEP_SIZE = "128MB";
+    private static final String WAL_RETRIEVE_RETRY = "100ms";
 
     /**
      * @param dataDir   kept across starts; made with initdb on the first
@@ -127,7 +128,10 @@ public final class PostgresServer {
                 "-c", "wal_level=replica",
                 "-c", "max_wal_senders=" + MAX_WAL_SENDERS,
                 "-c", "hot_standby=on",
-                "-c", "wal_keep_size=" + WAL_KEEP_SIZE));
+                "-c", "wal_keep_size=" + WAL_KEEP_SIZE,
+                // A standby that lost its primary looks again after this, and only then sees a
+                // promotion asked of it without the postmaster (FrozenPromotion): 5 s by default.
+                "-c", "wal_retrieve_retry_interval=" + WAL_RETRIEVE_RETRY));
         postmaster = new ProcessBuilder(launch.apply(config.user().command(postgres)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()))
@@ -191,6 +195,19 @@ public final class PostgresServer {
         properties.setProperty("ApplicationName", "tidepool-agent");
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
+    }
+
+    /**
+     * Stops the postmaster (SIGSTOP) and nothing else: its backends and replication go on, while
+     * new connections wait in its listen backlog until {@link #thaw}.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a frozen postmaster run again; it accepts the connections that queued meanwhile. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
     }
 
     /**
