@@ -37,7 +37,6 @@ public final class PostgresServer {
      * replication slot: a slot a discarded replacement left behind would keep WAL forever.
      */
     private static final String WAL_KEEP_SIZE = "128MB";
-    private static final String WAL_RETRIEVE_RETRY = "100ms";
 
     /**
      * @param dataDir   kept across starts; made with initdb on the first
@@ -128,10 +127,7 @@ public final class PostgresServer {
                 "-c", "wal_level=replica",
                 "-c", "max_wal_senders=" + MAX_WAL_SENDERS,
                 "-c", "hot_standby=on",
-                "-c", "wal_keep_size=" + WAL_KEEP_SIZE,
-                // A standby that lost its primary looks again after this, and only then sees a
-                // promotion asked of it without the postmaster (FrozenPromotion): 5 s by default.
-                "-c", "wal_retrieve_retry_interval=" + WAL_RETRIEVE_RETRY));
+                "-c", "wal_keep_size=" + WAL_KEEP_SIZE));
         postmaster = new ProcessBuilder(launch.apply(config.user().command(postgres)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()))

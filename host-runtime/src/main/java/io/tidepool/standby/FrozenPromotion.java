@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Promotes a streaming standby while its postmaster is frozen ({@link PostgresServer#freeze}), so
@@ -18,12 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  * the postmaster runs again, by a primary: each then is the new primary's own connection, with no
  * proxy relaying it. pg_promote asks the postmaster, which passes the request on only when it runs;
  * the startup process takes the same request straight, the promote file in the data directory and
- * SIGUSR2. It sees it within the standby's wal_retrieve_retry_interval once its primary is gone.
+ * SIGUSR2. The signal goes again until the promotion is over: one that found the startup process
+ * retrying its lost primary was seen at once yet left it asleep for wal_retrieve_retry_interval
+ * (5 s), and the next one woke it (measured by hand on Postgres 15).
  */
 public final class FrozenPromotion {
+    private static final Logger log = LoggerFactory.getLogger(FrozenPromotion.class);
     private static final String IN_PRODUCTION = "in production";
-    /** Between two looks at the control file: pacing, the deadline decides. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Between two looks at the control file, and two signals: pacing, the deadline decides. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private FrozenPromotion() {
     }
@@ -35,13 +40,26 @@ public final class FrozenPromotion {
                 "postmaster " + postmaster + " has no startup process: it is not a standby, or not running"));
         Path request = standby.config().dataDir().resolve("promote");
         Files.write(request, new byte[0]);
-        Commands.run(List.of("kill", "-USR2", Long.toString(startup)));
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        int signals = 0;
         while (!inProduction(standby)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the standby on port " + standby.config().port() + " was not promoted within " + timeout);
             }
+            askStartupProcess(startup);
+            signals++;
             LockSupport.parkNanos(POLL_NANOS);
+        }
+        log.info("the standby on port {} was promoted with its postmaster frozen in {} ms, after {} signals",
+                standby.config().port(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), signals);
+    }
+
+    private static void askStartupProcess(long startup) throws IOException, InterruptedException {
+        try {
+            Commands.run(List.of("kill", "-USR2", Long.toString(startup)));
+        } catch (IOException e) {
+            // Gone: its recovery ended between the look at the control file and the signal.
         }
     }
 
