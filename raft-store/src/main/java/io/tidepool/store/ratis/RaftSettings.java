@@ -74,9 +74,10 @@ final class RaftSettings {
         // makes the appender spin while a request is outstanding; 1 ms costs little CPU.
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(properties, TimeDuration.valueOf(1, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX));
-        // A follower that failed 30 times (about 20 s down) is tried only every 5 s by default, so a
-        // restarted node rejoined up to 5 s late, the group one failure from unavailable meanwhile.
-        // Every second after the first 5 s costs the leader one refused connection a second.
+        // A follower that failed 30 times (about 20 s down) is tried only every 5 s by default: a
+        // node restarted after a leader's death caught up 12-20 s later in CasFailoverTest, 3-5 s
+        // with this, and a group of three is one failure from unavailable until it has. Trying a
+        // node that is down once a second after its first 5 s costs a refused connection a second.
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPENDER_RETRY_POLICY);
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(ENTRY_BYTES_MAX + 64 * 1024));
         // Every acknowledged write is fsynced to the Raft log first (unsafe-flush and async-flush stay off).
